@@ -1,0 +1,379 @@
+"""Matcher benchmark: latency at 50 / 1,000 / 10,000 entries, loading time, accuracy, rankers.
+
+Run from the repository root:  .venv/bin/python bench/bench_matcher.py [--quick]
+
+It prints figures; it is not a test. Larger knowledge bases are synthetic: each bundled entry is
+copied with its phrasings perturbed (words dropped and reordered, a village or a made-up word
+added) under a new id, so documents keep realistic lengths and the vocabulary grows with the size.
+Side by side, in the same run, it times a naive baseline: ``rapidfuzz.process.extractOne`` with its
+defaults (``WRatio``) over every question and phrasing, with ``utils.default_process``.
+Accuracy is measured on shared/eval/faq-dev.tsv (and on tests/knowledge/data/faq-extra.tsv).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import __version__ as rapidfuzz_version
+from rapidfuzz import fuzz, process, utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge import Entry, KnowledgeBase, Matcher, load_knowledge, load_profile  # noqa: E402
+from knowledge.normalize import normalize  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "eval" / "faq-dev.tsv"
+EXTRA = ROOT / "tests" / "knowledge" / "data" / "faq-extra.tsv"
+LONG = ROOT / "tests" / "knowledge" / "data" / "faq-long.tsv"
+SYLLABLES = """
+    an ba binh cam chau dan dong giang ha hai hoa hung khanh lam lien long minh nam nghia
+    phu phuoc quang son tan thanh thinh tien trung tuan van vinh xuan yen
+""".split()  # noqa: SIM905
+
+
+def read_labelled(path: Path) -> list[tuple[set[str], str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        label, message = line.split("\t", 1)
+        rows.append((set(label.split("|")), message))
+    return rows
+
+
+def synthetic_entries(base: list[Entry], size: int, seed: int = 7) -> list[Entry]:
+    """``size`` entries: the bundled ones first, then perturbed copies under new ids."""
+    rng = random.Random(seed)
+    out = list(base[:size])
+    k = 0
+    while len(out) < size:
+        e = base[k % len(base)]
+        k += 1
+        made_up = "".join(rng.sample(SYLLABLES, 2))
+        village = f"thon {rng.randint(1, 40)}"
+
+        def perturb(text: str, made_up: str = made_up, village: str = village) -> str:
+            words = text.split()
+            if len(words) > 3 and rng.random() < 0.5:
+                words.pop(rng.randrange(len(words)))
+            if len(words) > 2 and rng.random() < 0.3:
+                i = rng.randrange(len(words) - 1)
+                words[i], words[i + 1] = words[i + 1], words[i]
+            words.append(rng.choice([made_up, village, made_up + " " + village]))
+            return " ".join(words)
+
+        out.append(
+            dataclasses.replace(
+                e,
+                id=f"{e.id}-s{k}",
+                title=perturb(e.title),
+                question=perturb(e.question),
+                phrasings=tuple(perturb(p) for p in e.phrasings),
+                keywords=(*e.keywords, made_up),
+            )
+        )
+    return out
+
+
+def percentile(samples: list[float], q: float) -> float:
+    return float(np.percentile(np.array(samples), q))
+
+
+def time_calls(
+    fn: Callable[[str], object], queries: list[str], repeat: int
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per call (CPU time is robust to a busy machine)."""
+    wall, cpu = [], []
+    for _ in range(repeat):
+        for q in queries:
+            c0 = time.thread_time()
+            t0 = time.perf_counter()
+            fn(q)
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
+    return wall, cpu
+
+
+class NaiveBaseline:
+    """``process.extractOne`` with rapidfuzz's defaults (WRatio) over every question/phrasing."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.choices: list[str] = []
+        self.topics: list[str] = []
+        for e in entries:
+            for text in (e.question, *e.phrasings):
+                self.choices.append(text)
+                self.topics.append(e.topic)
+
+    def __call__(self, text: str) -> tuple[str, float] | None:
+        best = process.extractOne(
+            text, self.choices, scorer=fuzz.WRatio, processor=utils.default_process
+        )
+        return (self.topics[best[2]], best[1]) if best else None
+
+
+def accuracy_matcher(matcher: Matcher, rows: list[tuple[set[str], str]]) -> tuple[float, float]:
+    ok = faq_ok = faq_n = 0
+    for labels, message in rows:
+        m = matcher.match(message)
+        pred = m.topic if m.intent == "faq" else f"@{m.intent}"
+        ok += pred in labels
+        if not any(lab.startswith("@") for lab in labels):
+            faq_n += 1
+            faq_ok += pred in labels
+    return ok / len(rows), faq_ok / faq_n
+
+
+def accuracy_naive(
+    naive: NaiveBaseline, rows: list[tuple[set[str], str]], cutoff: float
+) -> tuple[float, float]:
+    ok = faq_ok = faq_n = 0
+    for labels, message in rows:
+        best = naive(message)
+        pred = best[0] if best and best[1] >= cutoff else "@fallback"
+        top = best[0] if best else None
+        ok += pred in labels
+        if not any(lab.startswith("@") for lab in labels):
+            faq_n += 1
+            faq_ok += top in labels
+    return ok / len(rows), faq_ok / faq_n
+
+
+def ranker_comparison(entries: list[Entry], sets: dict[str, list[tuple[set[str], str]]]) -> None:
+    """Top-1 topic on the FAQ-labelled lines for each candidate ranker, same normalisation."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [normalize(" | ".join((*e.texts, *e.keywords))) for e in entries]
+    topics = [e.topic for e in entries]
+
+    def tfidf(**kw: object) -> Callable[[str], np.ndarray]:
+        vec = TfidfVectorizer(sublinear_tf=True, **kw)  # type: ignore[arg-type]
+        x = vec.fit_transform(docs)
+        return lambda q: (x @ vec.transform([q]).T).toarray().ravel()
+
+    rankers: dict[str, Callable[[str], np.ndarray]] = {
+        "TF-IDF char_wb 2-4": tfidf(analyzer="char_wb", ngram_range=(2, 4)),
+        "TF-IDF word 1-2": tfidf(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2)),
+    }
+    try:
+        import bm25s
+
+        def toks(d: str) -> list[str]:
+            w = d.split()
+            return w + [a + "_" + b for a, b in pairwise(w)]
+
+        vocab: dict[str, int] = {}
+        ids = []
+        for d in docs:
+            ids.append([vocab.setdefault(t, len(vocab)) for t in toks(d)])
+        bm = bm25s.BM25()
+        bm.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+
+        def bm25(q: str) -> np.ndarray:
+            qt = [vocab[t] for t in toks(q) if t in vocab]
+            return bm.get_scores(qt) if qt else np.zeros(len(docs))
+
+        rankers["bm25s word 1-2 (not a dependency)"] = bm25
+    except ImportError:
+        pass
+    phrasings = []
+    phr_topic = []
+    for e in entries:
+        for t in (e.question, *e.phrasings):
+            phrasings.append(normalize(t))
+            phr_topic.append(e.topic)
+
+    def rf(scorer: Callable[..., float]) -> Callable[[str], str | None]:
+        def top(q: str) -> str | None:
+            best = process.extractOne(q, phrasings, scorer=scorer, processor=None)
+            return phr_topic[best[2]] if best else None
+
+        return top
+
+    print("\nRanker comparison (top-1 topic, FAQ-labelled lines only, normalised text, no rules):")
+    print(f"  {'ranker':<36} " + "  ".join(f"{name:>8}" for name in sets))
+    for name, fn in rankers.items():
+        accs = []
+        for data in sets.values():
+            faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
+            ok = sum(topics[int(np.argmax(fn(normalize(m))))] in lab for lab, m in faq)
+            accs.append(ok / len(faq))
+        print(f"  {name:<36} " + "  ".join(f"{a:8.3f}" for a in accs))
+    for name, scorer in (
+        ("rapidfuzz token_set_ratio", fuzz.token_set_ratio),
+        ("rapidfuzz WRatio", fuzz.WRatio),
+    ):
+        fn2 = rf(scorer)
+        accs = []
+        for data in sets.values():
+            faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
+            accs.append(sum(fn2(normalize(m)) in lab for lab, m in faq) / len(faq))
+        print(f"  {name + ' (per phrasing)':<36} " + "  ".join(f"{a:8.3f}" for a in accs))
+    matcher = Matcher(KnowledgeBase({e.id: e for e in entries}, load_profile()))
+    accs = []
+    for data in sets.values():
+        faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
+        ok = 0
+        for lab, m in faq:
+            ranked = matcher.rank(normalize(m), 1)
+            ok += bool(ranked) and topics[ranked[0][0]] in lab
+        accs.append(ok / len(faq))
+    print(f"  {'chosen: char+word+rows, x coverage':<36} " + "  ".join(f"{a:8.3f}" for a in accs))
+
+
+def write_kb_dir(entries: list[Entry], folder: Path) -> None:
+    data = [
+        {
+            "id": e.id,
+            "topic": e.topic,
+            "title": e.title,
+            "question": e.question,
+            "phrasings": list(e.phrasings),
+            "keywords": list(e.keywords),
+            "answer": e.answer,
+            "links": [{"text": lk.text, "url": lk.url} for lk in e.links],
+            "source": e.source,
+            "reviewed": e.reviewed,
+        }
+        for e in entries
+    ]
+    for i in range(0, len(data), 100):
+        (folder / f"part-{i // 100:03d}.yaml").write_text(
+            yaml.safe_dump(data[i : i + 100], allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 10
+
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, "
+        f"{platform.processor() or platform.system()}; rapidfuzz {rapidfuzz_version}"
+    )
+    profile = load_profile()
+    kb = load_knowledge(profile)
+    base = list(kb.entries.values())
+    dev = read_labelled(DEV)
+    extra = read_labelled(EXTRA) if EXTRA.exists() else []
+    queries = [m for _, m in dev]
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"\nPer-message latency, {len(queries)} dev messages x {repeat} (ms; wall-clock, and CPU "
+        f"time of the calling thread in brackets; 1-min load average {load:.1f} on "
+        f"{os.cpu_count()} CPUs):"
+    )
+    print(
+        f"  {'entries':>8}  {'build s':>8}  {'matcher p50':>14}  {'matcher p99':>14}  "
+        f"{'naive p50':>14}  {'naive p99':>14}"
+    )
+
+    def fmt(wall: list[float], cpu: list[float], q: float) -> str:
+        return f"{percentile(wall, q):6.2f} [{percentile(cpu, q):5.2f}]"
+
+    for size in (50, 1000, 10000):
+        entries = synthetic_entries(base, size)
+        t0 = time.perf_counter()
+        matcher = Matcher(KnowledgeBase({e.id: e for e in entries}, profile))
+        build = time.perf_counter() - t0
+        naive = NaiveBaseline(entries)
+        for q in queries[:5]:
+            matcher.match(q)
+            naive(q)
+        mw, mc = time_calls(matcher.match, queries, repeat)
+        nw, nc = time_calls(naive, queries, max(1, repeat // 3))
+        print(
+            f"  {size:>8}  {build:>8.2f}  {fmt(mw, mc, 50):>14}  {fmt(mw, mc, 99):>14}  "
+            f"{fmt(nw, nc, 50):>14}  {fmt(nw, nc, 99):>14}"
+        )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_kb_dir(synthetic_entries(base, 1000)[len(base) :], folder)
+        times = []
+        for _ in range(3):
+            c0, t0 = time.process_time(), time.perf_counter()
+            big = load_knowledge(profile, folder)
+            c1, t1 = time.process_time(), time.perf_counter()
+            Matcher(big)
+            c2, t2 = time.process_time(), time.perf_counter()
+            times.append((t1 - t0, t2 - t1, c1 - c0, c2 - c1))
+        load, build, load_cpu, build_cpu = min(times, key=lambda t: t[0] + t[1])
+        print(
+            f"\nLoading {len(big.entries)} entries from YAML (bundled + KNOWLEDGE_DIR), "
+            "best of 3, wall [CPU]: "
+            f"load+validate {load:.2f} [{load_cpu:.2f}] s, index build {build:.2f} "
+            f"[{build_cpu:.2f}] s, total {load + build:.2f} [{load_cpu + build_cpu:.2f}] s"
+        )
+
+        lines = folder / "batch.txt"
+        rng = random.Random(1)
+        lines.write_text(
+            "\n".join(rng.choice(queries) for _ in range(1000)) + "\n", encoding="utf-8"
+        )
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json", "--batch", str(lines)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        n = len(done.stdout.splitlines())
+        print(
+            f"python -m bot ask --json --batch (1,000 lines, one process, incl. start-up): "
+            f"wall {wall:.2f} s, CPU (user+sys) {cpu:.2f} s, {n} JSON lines, "
+            f"exit {done.returncode}"
+        )
+
+    print(
+        "\nAccuracy (overall = every label incl. @petition/@greeting/@fallback; "
+        "faq top-1 = topic lines only):"
+    )
+    matcher = Matcher(kb)
+    naive = NaiveBaseline(base)
+    long = read_labelled(LONG) if LONG.exists() else []
+    sets = [("faq-dev.tsv", dev), ("faq-extra.tsv", extra), ("faq-long.tsv", long)]
+    for pattern in ("faq-fresh*.tsv", "faq-holdout*.tsv"):
+        sets += [(p.name, read_labelled(p)) for p in sorted(EXTRA.parent.glob(pattern))]
+    for name, rows in sets:
+        if not rows:
+            continue
+        overall, faq = accuracy_matcher(matcher, rows)
+        n_overall, n_faq = accuracy_naive(naive, rows, cutoff=80)
+        print(
+            f"  {name:<16} matcher overall {overall:.3f}, faq top-1 {faq:.3f} | naive extractOne "
+            f"overall {n_overall:.3f} (below 80 → fallback), faq top-1 {n_faq:.3f}  "
+            f"(n={len(rows)})"
+        )
+
+    ranker_comparison(base, {"dev": dev, "extra": extra} if extra else {"dev": dev})
+    if hasattr(os, "getloadavg"):
+        print(f"\n1-min load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

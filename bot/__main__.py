@@ -1,0 +1,168 @@
+"""``python -m bot``: run the bot, ask it a question, manage the database, staff and knowledge."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot")
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Request lines carry no message text; keep them, but quieter than our own logs.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as err:
+        raise CliError(f"Lỗi cấu hình — {err.variable}: {err.problem}") from None
+
+
+def load_content_or_exit(settings: Settings):
+    """Profile, knowledge base and matcher, or one readable line on invalid data."""
+    from bot.runtime import load_content
+    from knowledge import KnowledgeError, ProfileError
+
+    try:
+        return load_content(settings)
+    except ProfileError as err:
+        raise CliError(f"Lỗi hồ sơ xã (COMMUNE_PROFILE) — {err}") from None
+    except KnowledgeError as err:
+        raise CliError(f"Lỗi cơ sở tri thức (KNOWLEDGE_DIR) — {err}") from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the web chat, webhooks, dashboard and the delivery worker until stopped."""
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.runtime import build_runtime
+
+    settings = settings_or_exit()
+    configure_logging(settings.log_level)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if not 1 <= port <= 65535:
+        raise CliError(f"Lỗi cấu hình — --port: cổng {port} nằm ngoài khoảng 1–65535")
+
+    content = load_content_or_exit(settings)
+
+    async def make_app() -> web.Application:
+        runtime = await build_runtime(settings, content=content)
+        app = create_app(runtime)
+
+        async def close(_app: web.Application) -> None:
+            await runtime.close()
+
+        app.on_cleanup.append(close)
+        log.info("Xã: %s — cơ sở dữ liệu: %s", runtime.profile.name, runtime.db.dialect)
+        log.info("Đang phục vụ tại http://%s:%s (web chat: /, quản trị: /staff/)", host, port)
+        return app
+
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        web.run_app(make_app(), host=host, port=port, print=None, shutdown_timeout=30)
+    except DBAPIError as err:
+        raise CliError(f"Lỗi cơ sở dữ liệu (DATABASE_URL): {err.orig}") from None
+    except OSError as err:
+        raise CliError(f"Không mở được cổng {host}:{port} hoặc cơ sở dữ liệu: {err}") from None
+    log.info("Đã dừng.")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the database migrations."""
+    from storage.db import Database
+
+    settings = settings_or_exit()
+
+    async def upgrade() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(upgrade())
+    except OSError as err:
+        raise CliError(f"Không kết nối được cơ sở dữ liệu (DATABASE_URL): {err}") from None
+    print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot import cli_knowledge, cli_staff
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Trợ lý ảo của xã: hỏi đáp dịch vụ công và nhận kiến nghị cử tri.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser("run", help="chạy bot (web chat, Telegram, Zalo, trang quản trị)")
+    run.add_argument("--host", help="địa chỉ lắng nghe (mặc định BOT_HOST hoặc 127.0.0.1)")
+    run.add_argument("--port", type=int, help="cổng (mặc định BOT_PORT hoặc 8080)")
+    run.set_defaults(func=cmd_run)
+
+    cli_knowledge.register(sub)
+
+    db = sub.add_parser("db", help="quản lý cơ sở dữ liệu")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser(
+        "upgrade", help="áp dụng các bản cập nhật cấu trúc (migrations)"
+    ).set_defaults(func=cmd_db_upgrade)
+
+    cli_staff.register(sub)
+
+    zalo = sub.add_parser("zalo", help="cấp quyền lần đầu cho Zalo OA (cặp token đầu tiên)")
+    zalo_sub = zalo.add_subparsers(dest="zalo_command", metavar="ACTION", required=True)
+    link = zalo_sub.add_parser("link", help="in địa chỉ để quản trị viên OA đồng ý cấp quyền")
+    link.add_argument("redirect_uri", help="Callback URL đã khai báo trong ứng dụng Zalo")
+    link.set_defaults(func=cmd_zalo)
+    exchange = zalo_sub.add_parser("exchange", help="đổi mã code lấy cặp token, lưu vào CSDL")
+    exchange.add_argument("code", help="giá trị code=… trên thanh địa chỉ trình duyệt")
+    exchange.set_defaults(func=cmd_zalo)
+    return parser
+
+
+def cmd_zalo(args: argparse.Namespace) -> int:
+    """The Zalo OA's first authorisation (see bot/channels/zalo_auth.py)."""
+    from bot.channels import zalo_auth
+
+    value = args.redirect_uri if args.zalo_command == "link" else args.code
+    return zalo_auth.main([args.zalo_command, value])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The aiohttp application: web chat, health, channel webhooks, staff dashboard, background work.
+
+One process serves HTTP and runs the delivery worker and maintenance jobs in the same event loop;
+run several processes against one PostgreSQL to scale out. On shutdown (SIGTERM) aiohttp stops
+accepting requests and waits for those in flight; then the cleanup contexts stop the worker after
+its current batch and close the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+
+from bot import channels, staff, webchat
+from bot.keys import RUNTIME
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+DEFAULT_CSP = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.content_type == "text/html":
+        response.headers.setdefault("Content-Security-Policy", DEFAULT_CSP)
+    if request.secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 while the database answers; channel states are reported alongside."""
+    runtime = request.app[RUNTIME]
+    if not await runtime.db.ping():
+        return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+    states = {"web": "ok"}
+    for name, check in runtime.health_checks.items():
+        try:
+            states[name] = await check()
+        except Exception:  # a broken check must not take the health endpoint down
+            states[name] = "degraded"
+    return web.json_response({"status": "ok", "database": "ok", "channels": states})
+
+
+async def _periodic(interval: float, name: str, job, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await job()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("việc định kỳ '%s' lỗi", name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def background(app: web.Application) -> AsyncIterator[None]:
+    """The delivery worker and the periodic jobs, stopped gracefully at shutdown."""
+    runtime = app[RUNTIME]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(runtime.worker.run(stop), name="delivery")]
+    for interval, name, job in runtime.periodic:
+        tasks.append(asyncio.create_task(_periodic(interval, name, job, stop), name=name))
+    yield
+    stop.set()
+    runtime.worker.wake()
+    done, pending = await asyncio.wait(tasks, timeout=30)
+    for task in pending:
+        task.cancel()
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("tác vụ nền '%s' dừng vì lỗi: %r", task.get_name(), task.exception())
+
+
+def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Application:
+    """The whole HTTP surface; ``run_background=False`` lets tests drive the worker by hand."""
+    app = web.Application(middlewares=[security_headers], client_max_size=1024**2)
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    webchat.setup(app)
+    channels.setup(app, runtime)
+    staff.setup(app, runtime)
+    if run_background:
+        app.cleanup_ctx.append(background)
+    return app

@@ -1,0 +1,140 @@
+"""Send outbox rows as Zalo OA customer-service messages, and say what became of each.
+
+Rendering (plain text: Zalo has no markup):
+- texts over 2,000 characters leave as several messages, the buttons under the last one;
+- at most 5 buttons fit under one message; more continue under short follow-up messages;
+- a payload button becomes ``oa.query.show`` whose query string is the button's own title: Zalo
+  shows that string in the chat as the citizen's message, so it must read like something they
+  said ("📝 Gửi kiến nghị"), and ``bot.channels.offered`` maps it back to our payload;
+- a link button becomes ``oa.open.url``;
+- "share my phone number / location" buttons have no Zalo counterpart under a text message and
+  are left out: the question's text already asks the citizen to type the answer.
+
+Outcomes (Zalo answers HTTP 200 with ``error`` ≠ 0 for most failures):
+- 0 → sent;
+- -216 / -124 / -220 (invalid or expired token) → refresh the pair once and send again;
+- -230 / -232 / -213 (outside the messaging window, or not following the OA) → deferred: the
+  engine re-queues the row when the citizen next writes, which opens the window again;
+- -32 (rate limit), HTTP 5xx/429, network trouble → retry with backoff;
+- anything else (bad parameters…) → failed, recorded for staff to see.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+
+from bot.channels.offered import shorten
+from bot.channels.progress import parts_sent, remember_parts_sent
+from bot.channels.text_split import split_text
+from bot.channels.zalo_api import ZaloApi, ZaloHttpError
+from bot.channels.zalo_tokens import ZaloTokens
+from bot.delivery import SendResult
+from handlers.types import Button, Reply
+from storage.db import Database
+from storage.outbox import ClaimedMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+TEXT_LIMIT = 2000
+MAX_BUTTONS = 5
+TITLE_LIMIT = 100
+MORE_CHOICES = "Các lựa chọn khác:"
+EMPTY_TEXT = "…"
+
+TOKEN_ERRORS = frozenset({-216, -124, -220})
+WINDOW_ERRORS = frozenset({-230, -232, -213})
+RATE_LIMIT_ERRORS = frozenset({-32})
+RATE_LIMIT_WAIT = 60.0
+NO_TOKEN_WAIT = 300.0
+
+
+def zalo_button(button: Button) -> dict[str, Any] | None:
+    """The Zalo button for one of ours; None when Zalo has no counterpart."""
+    title = shorten(button.text, TITLE_LIMIT)
+    if button.url:
+        return {"title": title, "type": "oa.open.url", "payload": {"url": button.url}}
+    if button.payload is not None and button.request is None:
+        return {"title": title, "type": "oa.query.show", "payload": title}
+    return None
+
+
+def _with_buttons(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+    message: dict[str, Any] = {"text": text}
+    if buttons:
+        message["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
+    return message
+
+
+def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[dict[str, Any]]:
+    """The ``message`` objects that carry one reply, in order."""
+    chunks = split_text(reply.text.strip() or EMPTY_TEXT, limit)
+    buttons = [b for b in (zalo_button(x) for x in reply.buttons) if b is not None]
+    groups = [buttons[i : i + MAX_BUTTONS] for i in range(0, len(buttons), MAX_BUTTONS)]
+    messages = [_with_buttons(chunk, []) for chunk in chunks[:-1]]
+    messages.append(_with_buttons(chunks[-1], groups[0] if groups else []))
+    messages += [_with_buttons(MORE_CHOICES, group) for group in groups[1:]]
+    return messages
+
+
+class ZaloSender:
+    """The ``Sender`` for channel "zalo"."""
+
+    channel = CHANNEL
+
+    def __init__(self, api: ZaloApi, tokens: ZaloTokens, db: Database) -> None:
+        self.api = api
+        self.tokens = tokens
+        self.db = db
+
+    async def send(self, message: ClaimedMessage) -> SendResult:
+        parts = render(Reply.from_dict(message.body))
+        done = parts_sent(message.body)
+        token = await self.tokens.access_token()
+        if not token:
+            return SendResult.paused("Zalo: chưa có access token dùng được", NO_TOKEN_WAIT)
+        for index in range(done, len(parts)):
+            result, token = await self._send_part(message.recipient, parts[index], token)
+            if result.outcome != "sent":
+                if index > done:
+                    await remember_parts_sent(self.db, message.id, index)
+                return result
+        return SendResult.ok()
+
+    async def _send_part(
+        self, recipient: str, part: dict[str, Any], token: str
+    ) -> tuple[SendResult, str]:
+        """Send one message, refreshing the token at most once; returns the token now in use."""
+        refreshed = False
+        while True:
+            try:
+                result = await self.api.send(token, recipient, part)
+            except ZaloHttpError as err:
+                if err.status >= 500 or err.status == 429:
+                    return SendResult.retry(f"Zalo {err}"), token
+                return SendResult.failed(f"Zalo {err}"), token
+            except (TimeoutError, aiohttp.ClientError) as err:
+                return SendResult.retry(f"Zalo: lỗi mạng {type(err).__name__}"), token
+            if result.ok:
+                return SendResult.ok(), token
+            code = result.error
+            error = f"Zalo {code}: {result.message}"
+            if code in TOKEN_ERRORS and not refreshed:
+                refreshed = True
+                new_token = await self.tokens.refresh(stale=token)
+                if not new_token:
+                    error += " (làm mới token thất bại)"
+                    return SendResult.paused(error, NO_TOKEN_WAIT), token
+                token = new_token
+                continue
+            if code in WINDOW_ERRORS:
+                return SendResult.deferred(error), token
+            if code in RATE_LIMIT_ERRORS:
+                return SendResult.retry(error, RATE_LIMIT_WAIT), token
+            if code in TOKEN_ERRORS:
+                return SendResult.paused(error, NO_TOKEN_WAIT), token
+            log.warning("Zalo từ chối tin nhắn: mã %s", code)
+            return SendResult.failed(error), token

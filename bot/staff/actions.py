@@ -1,0 +1,121 @@
+"""One staff change to one petition, shared by the dashboard forms and the staff JSON API.
+
+The change runs inside one write transaction with the petition row locked (``FOR UPDATE`` on
+PostgreSQL; SQLite serialises writers) and carries the version the member saw: if someone else
+changed the petition meanwhile, ``lifecycle.apply_action`` refuses with ``StaleVersion``. A
+concurrent write that slips past (SQLAlchemy's ``StaleDataError`` from the version column) is
+reported with the same message. Either way the transaction rolls back and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from multidict import MultiDict
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.runtime import Runtime
+from bot.staff.common import BadInput, field, note_field, parse_date
+from bot.staff.roles import StaffUser
+from handlers.petitions import calendar, lifecycle
+from handlers.petitions.lifecycle import Actor, Change, StaleVersion
+from storage import petitions as repo
+from storage.models import Petition
+
+STALE_MESSAGE = (
+    "Kiến nghị vừa được người khác cập nhật. Thay đổi của bạn CHƯA được lưu. "
+    "Hãy xem trạng thái mới nhất bên dưới rồi thực hiện lại nếu vẫn cần."
+)
+
+
+class ActionRefused(Exception):
+    """The member may not do this here; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+NOT_FOUND = "Không tìm thấy kiến nghị với mã này."
+OTHER_COMMITTEE = "Kiến nghị này do ban khác phụ trách; tài khoản của bạn không xem được."
+
+
+def check_due(due: dt.date | None, petition: Petition, now: dt.datetime) -> None:
+    """A due date before the petition arrived, or years ahead, is a typing mistake."""
+    if due is None:
+        return
+    received = calendar.vn_today(petition.created_at)
+    if due < received:
+        raise BadInput(
+            f"Hạn trả lời {due:%d/%m/%Y} sớm hơn ngày nhận kiến nghị ({received:%d/%m/%Y})."
+        )
+    if due > calendar.vn_today(now) + dt.timedelta(days=730):
+        raise BadInput(f"Hạn trả lời {due:%d/%m/%Y} quá xa (tối đa 2 năm kể từ hôm nay).")
+
+
+def change_from_form(form: MultiDict[str], action: str) -> Change:
+    """Build a Change from the dashboard's action form; BadInput on anything malformed."""
+    version_text = form.get("version", "")
+    try:
+        version = int(version_text)
+    except ValueError:
+        raise BadInput(
+            "Thiếu thông tin phiên bản của kiến nghị. Hãy tải lại trang rồi làm lại."
+        ) from None
+    change = Change(
+        public_note=note_field(form, "public_note", "Ghi chú gửi công dân"),
+        internal_note=note_field(form, "internal_note", "Ghi chú nội bộ"),
+        expected_version=version,
+    )
+    if action in ("forward", "assign", "screen"):
+        change.committee = field(form, "committee", limit=40) or None
+    if action == "forward":
+        change.forwarded_to = field(form, "forwarded_to", limit=200, label="Nơi nhận") or None
+        change.forward_doc_no = field(form, "doc_no", limit=100, label="Số văn bản") or None
+        change.due = parse_date(form.get("due", "")[:40], "Hạn trả lời")
+    if action == "reject":
+        change.reason = field(form, "reason", limit=40) or None
+    if action == "mark_duplicate":
+        raw = field(form, "duplicate_of", limit=40)
+        code = repo.normalize_code(raw)
+        if raw and code is None:
+            raise BadInput(f"«{raw}» không phải mã kiến nghị (8 ký tự, ví dụ AB3D7XYZ).")
+        change.duplicate_of = code
+    return change
+
+
+async def perform(
+    runtime: Runtime, user: StaffUser, code: str, action: str, change: Change
+) -> Petition:
+    """Apply ``action`` for ``user``; raises ActionRefused, BadInput or a LifecycleError."""
+    if action not in lifecycle.ACTIONS:
+        raise BadInput(f"Không có thao tác «{action[:40]}».")
+    if not user.may_act(action):
+        raise ActionRefused(
+            403, f"Tài khoản của bạn không được thực hiện «{lifecycle.ACTIONS[action].label}»."
+        )
+    now = runtime.clock()
+    try:
+        async with runtime.db.write() as session:
+            petition = await repo.get_by_code(session, code, lock=True)
+            if petition is None or petition.commune_id != runtime.profile.id:
+                raise ActionRefused(404, NOT_FOUND)
+            if not user.sees(petition.committee):
+                raise ActionRefused(403, OTHER_COMMITTEE)
+            check_due(change.due, petition, now)
+            await lifecycle.apply_action(
+                session,
+                petition,
+                action,
+                Actor("staff", user.id, user.label),
+                change,
+                profile=runtime.profile,
+                now=now,
+            )
+    except StaleDataError:
+        raise StaleVersion(STALE_MESSAGE) from None
+    except StaleVersion:
+        raise StaleVersion(STALE_MESSAGE) from None
+    runtime.worker.wake()
+    return petition

@@ -1,0 +1,355 @@
+"""The staff JSON API (shared/CONTRACTS.md): list, read and change petitions with a bearer token.
+
+Tokens come from ``python -m bot staff token USERNAME``; only their SHA-256 is stored, and a
+revoked token or a deactivated account answers 401. The token acts with its account's role:
+a committee sees only its committee's petitions, viewers and the digital team never receive
+contact details and may not change anything (403).
+
+``POST …/events`` names the *status* wanted; ``lifecycle.ACTION_FOR_STATUS`` turns it into the
+action (``needs_info`` → ``screening`` is "the citizen answered"). Without a status the body is a
+note (or a committee assignment). A transition the lifecycle forbids, or a ``version`` that is
+no longer current, is 409 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.staff import actions, passwords, present
+from bot.staff.common import BadInput, config, fmt_date, parse_date, read_body, vn_midnight
+from bot.staff.roles import StaffUser
+from handlers.petitions import lifecycle
+from handlers.petitions.lifecycle import Change, LifecycleError, StaleVersion
+from storage import petitions as repo
+from storage import staff as staff_repo
+from storage.petitions import PetitionFilter
+
+MAX_BODY = 4 * 1024 * 1024
+MAX_PER_PAGE = 200
+TOUCH_EVERY = dt.timedelta(seconds=60)
+STRING_FIELDS = (
+    "status",
+    "public_note",
+    "internal_note",
+    "due",
+    "reason",
+    "duplicate_of",
+    "forwarded_to",
+    "doc_no",
+    "committee",
+)
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> web.Response:
+    return web.json_response(
+        {"error": message, "code": code},
+        status=status,
+        headers={"Cache-Control": "no-store", **headers},
+    )
+
+
+def _ok(data: Any, **headers: str) -> web.Response:
+    return web.json_response(data, headers={"Cache-Control": "no-store", **headers}, dumps=_dumps)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+async def _token_user(request: web.Request) -> StaffUser | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return None
+    cfg = config(request)
+    db = cfg.runtime.db
+    now = cfg.now()
+    async with db.read() as session:
+        found = await staff_repo.find_token(session, passwords.sha256_hex(token))
+    if found is None:
+        return None
+    row, account = found
+    if (
+        row.revoked_at is not None
+        or not account.active
+        or account.commune_id != cfg.runtime.profile.id
+    ):
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+        async with db.write() as session:
+            await staff_repo.touch_token(session, row.id, now)
+    from bot.staff.auth import user_from_account
+
+    return user_from_account(account)
+
+
+def api_route(permission: str):  # type: ignore[no-untyped-def]
+    """Bearer-token authentication and the role's permission, for one API handler."""
+
+    def decorate(handler):  # type: ignore[no-untyped-def]
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            user = await _token_user(request)
+            if user is None:
+                return _error(
+                    401,
+                    "unauthorized",
+                    "Cần mã truy cập hợp lệ: tiêu đề «Authorization: Bearer <mã>» "
+                    "(tạo bằng lệnh python -m bot staff token TÊN_ĐĂNG_NHẬP).",
+                    **{"WWW-Authenticate": 'Bearer realm="staff"'},
+                )
+            if not user.can(permission):
+                return _error(
+                    403, "forbidden", "Tài khoản của mã truy cập này không có quyền thao tác."
+                )
+            request["staff_user"] = user
+            return await handler(request)
+
+        wrapper.staff_permission = permission  # type: ignore[attr-defined]
+        wrapper.__name__ = handler.__name__
+        wrapper.__doc__ = handler.__doc__
+        return wrapper
+
+    return decorate
+
+
+def parse_since(value: str) -> dt.datetime:
+    """'2026-11-01' (from midnight in Vietnam) or an ISO datetime (naive: Vietnam time)."""
+    text = value.strip()
+    if len(text) == 10:
+        day = parse_date(text, "since")
+        assert day is not None
+        return vn_midnight(day)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(
+            f"since «{text[:40]}» không hợp lệ: dùng YYYY-MM-DD hoặc ISO 8601 "
+            "(ví dụ 2026-11-01 hoặc 2026-11-01T08:00:00+07:00)."
+        ) from None
+    if moment.tzinfo is None:
+        from handlers.petitions.calendar import VN_TZ
+
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(dt.UTC)
+
+
+def _list_filter(request: web.Request, user: StaffUser) -> tuple[PetitionFilter, int, int]:
+    profile = config(request).runtime.profile
+    query = request.query
+    statuses: tuple[str, ...] = ()
+    if query.get("status"):
+        statuses = tuple(s.strip() for s in query["status"].split(",") if s.strip())
+        unknown = [s for s in statuses if s not in lifecycle.STATES]
+        if unknown:
+            raise BadInput(
+                f"status «{unknown[0][:40]}» không có; dùng: {', '.join(lifecycle.STATES)}."
+            )
+    category = query.get("category") or None
+    if category and profile.category(category) is None:
+        raise BadInput(f"category «{category[:40]}» không có trong hồ sơ xã.")
+    committee = query.get("committee") or None
+    if committee and profile.committee(committee) is None:
+        raise BadInput(f"committee «{committee[:40]}» không có trong hồ sơ xã.")
+    flt = PetitionFilter(
+        commune_id=profile.id,
+        statuses=statuses,
+        category=category,
+        committee=user.scope_committee or committee,
+        village=query.get("village") or None,
+    )
+    if query.get("since"):
+        flt.since = parse_since(query["since"])
+    try:
+        page = int(query.get("page", "1"))
+        per_page = int(query.get("per_page", "50"))
+    except ValueError:
+        raise BadInput("page và per_page phải là số nguyên.") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadInput(f"page ≥ 1 và 1 ≤ per_page ≤ {MAX_PER_PAGE}.")
+    return flt, page, per_page
+
+
+@api_route("view")
+async def list_petitions(request: web.Request) -> web.StreamResponse:
+    """A JSON array of petitions, newest first; the total is in ``X-Total-Count``."""
+    cfg = config(request)
+    runtime = cfg.runtime
+    user: StaffUser = request["staff_user"]
+    try:
+        flt, page, per_page = _list_filter(request, user)
+    except BadInput as err:
+        return _error(400, "invalid", err.message)
+    now = cfg.now()
+    async with runtime.db.read() as session:
+        rows, total = await repo.list_petitions(
+            session, flt, limit=per_page, offset=(page - 1) * per_page
+        )
+    headers = {"X-Total-Count": str(total), "X-Page": str(page), "X-Per-Page": str(per_page)}
+    if page * per_page < total:
+        query = dict(request.query)
+        query["page"] = str(page + 1)
+        headers["Link"] = f'<{request.url.with_query(query).path_qs}>; rel="next"'
+    return _ok([present.petition_json(p, user, runtime.profile, now) for p in rows], **headers)
+
+
+async def _petition_payload(request: web.Request, user: StaffUser, code: str) -> Any:
+    cfg = config(request)
+    runtime = cfg.runtime
+    async with runtime.db.read() as session:
+        petition = await repo.get_by_code(session, code, with_details=True)
+        if petition is None or petition.commune_id != runtime.profile.id:
+            return None
+        duplicate_code = None
+        if petition.duplicate_of_id:
+            original = await repo.get_by_id(session, petition.duplicate_of_id)
+            duplicate_code = original.code if original else None
+    if not user.sees(petition.committee):
+        return False
+    return present.petition_json(
+        petition,
+        user,
+        runtime.profile,
+        cfg.now(),
+        duplicate_code=duplicate_code,
+        events=list(petition.events),
+        attachments=list(petition.attachments),
+    )
+
+
+def _code(request: web.Request) -> str | None:
+    return repo.normalize_code(request.match_info["code"])
+
+
+@api_route("view")
+async def get_petition(request: web.Request) -> web.StreamResponse:
+    """One petition with its events (internal notes only for roles that may see them)."""
+    user: StaffUser = request["staff_user"]
+    code = _code(request)
+    payload = await _petition_payload(request, user, code) if code else None
+    if payload is None:
+        return _error(404, "not_found", actions.NOT_FOUND)
+    if payload is False:
+        return _error(403, "forbidden", actions.OTHER_COMMITTEE)
+    return _ok(payload)
+
+
+async def _read_json(request: web.Request) -> dict[str, Any]:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+    raw = await read_body(request, MAX_BODY)
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # too deep is malformed too
+        raise BadInput(
+            'Cần gửi JSON hợp lệ, ví dụ {"status": "answered", "public_note": "…"}.'
+        ) from None
+    if not isinstance(body, dict):
+        raise BadInput("Cần gửi một đối tượng JSON.")
+    for name in STRING_FIELDS:
+        if name in body and body[name] is not None and not isinstance(body[name], str):
+            raise BadInput(f"«{name}» phải là chuỗi.")
+    if (
+        "version" in body
+        and body["version"] is not None
+        and (isinstance(body["version"], bool) or not isinstance(body["version"], int))
+    ):
+        raise BadInput("«version» phải là số nguyên.")
+    return body
+
+
+def _change_from_body(body: dict[str, Any]) -> Change:
+    def text(name: str, limit: int, label: str) -> str:
+        value = (body.get(name) or "").strip()
+        if len(value) > limit:
+            raise BadInput(f"{label} dài quá {limit} ký tự. Không có gì được thay đổi.")
+        return value
+
+    duplicate_raw = text("duplicate_of", 40, "duplicate_of")
+    duplicate = repo.normalize_code(duplicate_raw) if duplicate_raw else None
+    if duplicate_raw and duplicate is None:
+        raise BadInput(f"duplicate_of «{duplicate_raw}» không phải mã kiến nghị.")
+    return Change(
+        public_note=text("public_note", lifecycle.MAX_NOTE, "public_note"),
+        internal_note=text("internal_note", lifecycle.MAX_NOTE, "internal_note"),
+        due=parse_date(text("due", 40, "due"), "due") if body.get("due") else None,
+        forwarded_to=text("forwarded_to", 200, "forwarded_to") or None,
+        forward_doc_no=text("doc_no", 100, "doc_no") or None,
+        committee=text("committee", 40, "committee") or None,
+        reason=text("reason", 40, "reason") or None,
+        duplicate_of=duplicate,
+        expected_version=body.get("version"),
+    )
+
+
+def _action_for(status: str | None, current: str, change: Change) -> str:
+    if status:
+        if status not in lifecycle.STATES:
+            raise BadInput(
+                f"status «{status[:40]}» không có; dùng: {', '.join(lifecycle.STATES)}."
+            )
+        if status == lifecycle.SCREENING and current == lifecycle.NEEDS_INFO:
+            return "info_received"
+        action = lifecycle.ACTION_FOR_STATUS.get(status)
+        if action is None:
+            raise lifecycle.TransitionNotAllowed(
+                f"Không thể chuyển kiến nghị về trạng thái '{lifecycle.status_label(status)}'."
+            )
+        return action
+    if change.committee:
+        return "assign"
+    return "note"
+
+
+@api_route("act")
+async def post_event(request: web.Request) -> web.StreamResponse:
+    """Change a petition's status and/or add notes; 409 when the lifecycle forbids it."""
+    cfg = config(request)
+    runtime = cfg.runtime
+    user: StaffUser = request["staff_user"]
+    code = _code(request)
+    try:
+        body = await _read_json(request)
+        change = _change_from_body(body)
+    except BadInput as err:
+        return _error(400, "invalid", err.message)
+    except web.HTTPRequestEntityTooLarge:
+        return _error(413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB).")
+    status = (body.get("status") or "").strip() or None
+    if not (
+        status or change.public_note or change.internal_note or change.due or change.committee
+    ):
+        return _error(
+            400,
+            "invalid",
+            "Cần ít nhất một trong: status, public_note, internal_note, due.",
+        )
+    if code is None:
+        return _error(404, "not_found", actions.NOT_FOUND)
+    async with runtime.db.read() as session:
+        current = await repo.get_by_code(session, code)
+    if current is None or current.commune_id != runtime.profile.id:
+        return _error(404, "not_found", actions.NOT_FOUND)
+    if not user.sees(current.committee):
+        return _error(403, "forbidden", actions.OTHER_COMMITTEE)
+    try:
+        action = _action_for(status, current.status, change)
+        if action == "note" and change.due and not (change.public_note or change.internal_note):
+            change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
+        await actions.perform(runtime, user, code, action, change)
+    except actions.ActionRefused as err:
+        return _error(err.status, "forbidden" if err.status == 403 else "not_found", err.message)
+    except StaleVersion as err:
+        return _error(409, "stale_version", err.message)
+    except lifecycle.InvalidChange as err:
+        return _error(400, "invalid", err.message)
+    except LifecycleError as err:
+        return _error(409, "transition_not_allowed", err.message)
+    except BadInput as err:
+        return _error(400, "invalid", err.message)
+    payload = await _petition_payload(request, user, code)
+    return _ok(payload)

@@ -1,0 +1,58 @@
+"""Knowledge gaps: the questions the bot could not answer well, most frequent first.
+
+The digital team reads this page to decide which answers to add to the knowledge base. Only the
+normalised question text is stored (no user, no channel) — but citizens do type their phone, ID
+card (CCCD, 12 digits) or social-insurance number into a question, and the digital team is a
+role that must never see such data. Every run of seven or more digits is therefore shown as
+``***``: a question's topic never hangs on a long number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiohttp import web
+
+from bot.staff.auth import page
+from bot.staff.common import config, render
+from storage.unanswered import LONG_NUMBER, top_unanswered
+
+WINDOWS = {
+    "7": "7 ngày qua",
+    "30": "30 ngày qua",
+    "90": "3 tháng qua",
+    "365": "1 năm qua",
+    "all": "Từ trước đến nay",
+}
+BANDS = {"none": "Không tìm được câu trả lời", "suggest": "Chỉ gợi ý được vài chủ đề"}
+
+
+def mask_numbers(text: str) -> str:
+    """Phone, ID-card and insurance numbers out of a question before anyone reads it: the rule
+    ``record_unanswered`` applies when storing, applied again so the page never relies on it."""
+    return LONG_NUMBER.sub("***", text)
+
+
+@page("gaps")
+async def gaps_page(request: web.Request) -> web.StreamResponse:
+    cfg = config(request)
+    runtime = cfg.runtime
+    window = request.query.get("days", "30")
+    if window not in WINDOWS:
+        window = "30"
+    since = None if window == "all" else cfg.now() - dt.timedelta(days=int(window))
+    async with runtime.db.read() as session:
+        rows = await top_unanswered(session, runtime.profile.id, limit=100, since=since)
+    titles: dict[str, str] = dict(runtime.kb.topics)
+    items = [
+        {
+            "text": mask_numbers(row.text),
+            "count": row.count,
+            "band": BANDS.get(row.band, row.band),
+            "first_seen": row.first_seen,
+            "last_seen": row.last_seen,
+            "suggestions": [titles.get(t, t) for t in row.suggestions],
+        }
+        for row in rows
+    ]
+    return render(request, "gaps.html", {"items": items, "windows": WINDOWS, "window": window})

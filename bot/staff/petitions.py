@@ -1,0 +1,254 @@
+"""The inbox and the petition page: filters, search, counts, the timeline, and the actions.
+
+A petition page offers only the actions the lifecycle allows from the current status *and* the
+member's role allows. Each action form carries the version the member saw; when the change is
+refused (someone else got there first, a bad date, a note too long) the page is shown again with
+the reason and with what the member typed, so a long answer is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDict
+
+from bot.staff import actions, present
+from bot.staff.auth import page
+from bot.staff.common import PREFIX, BadInput, config, error_page, redirect, render
+from bot.staff.roles import StaffUser
+from handlers.petitions import lifecycle
+from handlers.petitions.lifecycle import LifecycleError, StaleVersion
+from storage import petitions as repo
+from storage import reports as reports_repo
+from storage.models import Petition
+
+log = logging.getLogger(__name__)
+
+SATISFACTION_LABELS = {
+    "satisfied": "Đã giải quyết",
+    "unsatisfied": "Chưa giải quyết",
+    "no_response": "Không phản hồi (tự kết thúc)",
+}
+
+
+def _user(request: web.Request) -> StaffUser:
+    return request["staff_user"]
+
+
+@page("view")
+async def inbox(request: web.Request) -> web.StreamResponse:
+    cfg = config(request)
+    runtime = cfg.runtime
+    user = _user(request)
+    now = cfg.now()
+    iq = present.parse_inbox(request.query, runtime.profile)
+    flt = present.inbox_filter(iq, user, runtime.profile, now)
+    async with runtime.db.read() as session:
+        rows, total = await repo.list_petitions(
+            session, flt, limit=present.PAGE_SIZE, offset=(iq.page - 1) * present.PAGE_SIZE
+        )
+        counts = await repo.count_by_status(session, flt)
+    pages = max(1, (total + present.PAGE_SIZE - 1) // present.PAGE_SIZE)
+    items = []
+    for p in rows:
+        overdue, nearly = lifecycle.flags(p, runtime.profile, now)
+        items.append(
+            {
+                "p": p,
+                "overdue": overdue,
+                "nearly": nearly,
+                "category": present.category_name(runtime.profile, p.category),
+                "village": present.village_name(runtime.profile, p.village),
+                "channel": present.channel_label(p.intake_channel),
+                "excerpt": p.content if len(p.content) <= 140 else p.content[:140] + "…",
+            }
+        )
+    committees = runtime.profile.committees
+    if user.scope_committee:
+        committees = tuple(c for c in committees if c.id == user.scope_committee)
+    return render(
+        request,
+        "inbox.html",
+        {
+            "iq": iq,
+            "params": iq.params(),
+            "items": items,
+            "total": total,
+            "pages": pages,
+            "counts": counts,
+            "count_all": sum(counts.values()),
+            "committees": committees,
+            "errors": iq.errors,
+        },
+        status=400 if iq.errors else 200,
+    )
+
+
+async def _detail_context(
+    request: web.Request, petition: Petition, user: StaffUser
+) -> dict[str, Any]:
+    cfg = config(request)
+    runtime = cfg.runtime
+    profile = runtime.profile
+    now = cfg.now()
+    async with runtime.db.read() as session:
+        full = await repo.get_by_id(session, petition.id, with_details=True)
+        assert full is not None
+        duplicate_code = None
+        if full.duplicate_of_id:
+            original = await repo.get_by_id(session, full.duplicate_of_id)
+            duplicate_code = original.code if original else None
+        pool = await reports_repo.recent_for_similarity(
+            session, profile.id, exclude_id=full.id, committee=user.scope_committee
+        )
+    overdue, nearly = lifecycle.flags(full, profile, now)
+    return {
+        "p": full,
+        "overdue": overdue,
+        "nearly": nearly,
+        "category": present.category_name(profile, full.category),
+        "committee": present.committee_name(profile, full.committee),
+        "village": present.village_name(profile, full.village),
+        "channel": present.channel_label(full.intake_channel),
+        "events": [present.event_view(e, user) for e in full.events],
+        "attachments": [present.attachment_view(a) for a in full.attachments]
+        if user.can("personal")
+        else [],
+        "attachment_count": len(full.attachments),
+        "maps": present.map_links(full.latitude, full.longitude) if user.can("personal") else {},
+        "duplicate_code": duplicate_code,
+        "similar": present.similar(pool, full),
+        "actions": present.allowed_actions(full.status, user),
+        "default_due": lifecycle.due_for(profile, now).isoformat(),
+        "committees": profile.committees,
+        "reason_labels": lifecycle.REJECTION_REASONS,
+        "satisfaction_labels": SATISFACTION_LABELS,
+        "draft": {},
+        "draft_action": "",
+        "error": "",
+        "done": "",
+    }
+
+
+async def _load_visible(request: web.Request, code: str) -> Petition | web.Response:
+    user = _user(request)
+    runtime = config(request).runtime
+    normalized = repo.normalize_code(code)
+    petition = None
+    if normalized:
+        async with runtime.db.read() as session:
+            petition = await repo.get_by_code(session, normalized)
+    if petition is None or petition.commune_id != runtime.profile.id:
+        return error_page(request, 404, "Không tìm thấy", actions.NOT_FOUND)
+    if not user.sees(petition.committee):
+        return error_page(request, 403, "Không có quyền truy cập", actions.OTHER_COMMITTEE)
+    return petition
+
+
+@page("view")
+async def detail(request: web.Request) -> web.StreamResponse:
+    found = await _load_visible(request, request.match_info["code"])
+    if isinstance(found, web.Response):
+        return found
+    user = _user(request)
+    ctx = await _detail_context(request, found, user)
+    done = request.query.get("done", "")
+    if done in lifecycle.ACTIONS:
+        ctx["done"] = f"Đã lưu: {lifecycle.ACTIONS[done].label}."
+    elif done == "created":
+        ctx["done"] = "Đã tiếp nhận kiến nghị."
+    return render(request, "detail.html", ctx)
+
+
+@page("act")
+async def act(request: web.Request) -> web.StreamResponse:
+    """Apply one action from the petition page (POST, CSRF-checked by ``page``)."""
+    user = _user(request)
+    runtime = config(request).runtime
+    code = request.match_info["code"]
+    form: MultiDict[str] = request["form"]
+    action = form.get("action", "")[:40]
+    found = await _load_visible(request, code)
+    if isinstance(found, web.Response):
+        return found
+    status = 400
+    try:
+        change = actions.change_from_form(form, action)
+        await actions.perform(runtime, user, found.code, action, change)
+    except actions.ActionRefused as err:
+        if err.status == 404:
+            return error_page(request, 404, "Không tìm thấy", err.message)
+        message, status = err.message, err.status
+    except StaleVersion as err:
+        message, status = err.message, 409
+    except LifecycleError as err:
+        message = err.message
+        status = 400 if isinstance(err, lifecycle.InvalidChange) else 409
+    except BadInput as err:
+        message = err.message
+    else:
+        return redirect(f"{PREFIX}/petitions/{found.code}?done={action}")
+    ctx = await _detail_context(request, found, user)
+    ctx["error"] = message
+    ctx["draft_action"] = action
+    ctx["draft"] = {k: v[: lifecycle.MAX_NOTE] for k, v in form.items() if k != "_csrf"}
+    return render(request, "detail.html", ctx, status=status)
+
+
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+
+
+@page("personal")
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """A citizen's photo or file, fetched through its channel (a Telegram file id needs the bot
+    token, which must never reach a browser). Served as an inert download: no script can run."""
+    found = await _load_visible(request, request.match_info["code"])
+    if isinstance(found, web.Response):
+        return found
+    runtime = config(request).runtime
+    try:
+        attachment_id = int(request.match_info["attachment_id"])
+    except ValueError:
+        attachment_id = -1
+    async with runtime.db.read() as session:
+        full = await repo.get_by_id(session, found.id, with_details=True)
+    item = next((a for a in (full.attachments if full else []) if a.id == attachment_id), None)
+    if item is None:
+        return error_page(request, 404, "Không tìm thấy", "Không có tệp đính kèm này.")
+    if item.ref.startswith(("https://", "http://")):
+        return redirect(item.ref, status=302)
+    fetchers = runtime.extras.get("attachment_fetchers", {})
+    fetch = fetchers.get(item.channel)
+    if fetch is None:
+        return error_page(
+            request,
+            404,
+            "Chưa xem được tệp",
+            f"Tệp này được gửi qua {item.channel}; kênh đó chưa được bật trên máy chủ nên "
+            "chưa tải được. Có thể xem trong nhóm Telegram của cán bộ.",
+        )
+    try:
+        data, mime = await fetch(item.ref)
+    except Exception:  # the platform is down or the file expired; say so, log nothing personal
+        log.warning("không tải được tệp đính kèm %s qua %s", item.id, item.channel)
+        return error_page(
+            request,
+            502,
+            "Chưa tải được tệp",
+            "Không tải được tệp từ nền tảng nhắn tin lúc này. Vui lòng thử lại sau.",
+        )
+    inline = mime in IMAGE_TYPES
+    name = f"tep-{found.code}-{item.id}" + (".jpg" if mime == "image/jpeg" else "")
+    response = web.Response(
+        body=data,
+        content_type=mime if inline else "application/octet-stream",
+        headers={
+            "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+    return response

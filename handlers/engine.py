@@ -1,0 +1,152 @@
+"""The conversation engine: one message in, one transaction, replies out.
+
+For each ``Inbound`` it records the event (a redelivery stops here), finds the user, locks their
+state, routes the message, and writes the new state, the replies and any notifications to the
+outbox — all in one transaction, so a crash at any point leaves either everything or nothing.
+Channels deliver the outbox afterwards; the web chat also gets the replies in its HTTP response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handlers import router
+from handlers.context import Context, Services
+from handlers.router import Registry
+from handlers.sanitize import clean_inbound
+from handlers.types import Inbound, Reply
+from storage import conversations, identities, inbound, outbox, unanswered
+from storage.communes import ensure_commune
+from storage.db import Database
+from storage.models import ChannelIdentity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HandleResult:
+    """What became of one inbound message."""
+
+    replies: list[Reply] = field(default_factory=list)
+    duplicate: bool = False
+    inbound_event_id: int | None = None
+
+
+class Engine:
+    """Handles messages for one commune profile; safe to share between concurrent tasks."""
+
+    def __init__(
+        self,
+        db: Database,
+        services: Services,
+        registry: Registry,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.services = services
+        self.registry = registry
+        self.on_commit = on_commit
+
+    async def setup(self) -> None:
+        """Make sure the commune row exists (idempotent, run at start)."""
+        async with self.db.write() as session:
+            await ensure_commune(session, self.services.profile.id, self.services.profile.name)
+
+    async def handle(self, message: Inbound) -> HandleResult:
+        """Handle one message; a redelivered one returns the replies it got the first time."""
+        message = clean_inbound(message)
+        commune_id = message.commune_id or self.services.commune_id
+        now = self.services.clock()
+        async with self.db.write() as session:
+            event_id = None
+            if message.external_id:
+                event_id = await inbound.record_inbound(
+                    session, commune_id, message.channel, message.external_id, now
+                )
+                if event_id is None:
+                    previous = await inbound.find_inbound(
+                        session, message.channel, message.external_id
+                    )
+                    rows = await outbox.replies_for_event(session, previous) if previous else []
+                    return HandleResult(
+                        replies=[Reply.from_dict(r.body) for r in rows],
+                        duplicate=True,
+                        inbound_event_id=previous,
+                    )
+            identity = await identities.get_or_create_identity(
+                session, commune_id, message.channel, message.user_key
+            )
+            if event_id is not None:
+                await inbound.set_inbound_identity(session, event_id, identity.id)
+            state = await conversations.lock_state(session, identity.id)
+            identity.last_inbound_at = now
+            if not identity.active and message.event != "unfollow":
+                identity.active = True
+                identity.blocked_at = None
+            await outbox.requeue_deferred(session, identity.id, now)
+
+            ctx = Context(
+                session=session,
+                services=self.services,
+                registry=self.registry,
+                inbound=message,
+                identity=identity,
+                state=state,
+                now=now,
+                inbound_event_id=event_id,
+            )
+            await router.dispatch(ctx)
+            await self._save(ctx)
+            replies = list(ctx.replies)
+        self._committed()
+        return HandleResult(replies=replies, inbound_event_id=event_id)
+
+    async def _save(self, ctx: Context) -> None:
+        ctx.state.message_count = (ctx.state.message_count or 0) + 1
+        ctx.state.updated_at = ctx.now
+        ctx.session.add_all(ctx.outbox_rows())
+        for text, band, suggestions in ctx.unanswered:
+            await unanswered.record_unanswered(
+                ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions
+            )
+
+    def _committed(self) -> None:
+        if self.on_commit is not None:
+            self.on_commit()
+
+    async def expire_flows(self, limit: int = 100) -> int:
+        """Close flows nobody touched before their expiry and tell their users (a sweeper)."""
+        now = self.services.clock()
+        closed = 0
+        async with self.db.write() as session:
+            states = await conversations.lock_expired_states(session, now, limit)
+            for state in states:
+                identity = await session.get(ChannelIdentity, state.identity_id)
+                if identity is None:
+                    continue
+                ctx = Context(
+                    session=session,
+                    services=self.services,
+                    registry=self.registry,
+                    inbound=Inbound(
+                        channel=identity.channel,
+                        user_key=identity.external_user_id,
+                        event="expire",
+                    ),
+                    identity=identity,
+                    state=state,
+                    now=now,
+                )
+                await router.expire_flow(ctx)
+                # Nobody asked: these are pushes, not replies to a message.
+                for reply in ctx.replies:
+                    ctx.push(identity, reply)
+                ctx.replies.clear()
+                state.updated_at = now
+                session.add_all(ctx.outbox_rows())
+                closed += 1
+        if closed:
+            self._committed()
+        return closed

@@ -1,0 +1,24 @@
+"""Vietnamese normalisation, the knowledge base, the commune profile and the matcher.
+
+``knowledge`` imports nothing from ``bot``, ``handlers`` or ``storage`` (see shared/DESIGN.md).
+"""
+
+from knowledge.base import Entry, KnowledgeBase, KnowledgeError, Link, load_knowledge
+from knowledge.matcher import Match, Matcher, Suggestion
+from knowledge.normalize import normalize
+from knowledge.profile import CommuneProfile, ProfileError, load_profile
+
+__all__ = [
+    "CommuneProfile",
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Link",
+    "Match",
+    "Matcher",
+    "ProfileError",
+    "Suggestion",
+    "load_knowledge",
+    "load_profile",
+    "normalize",
+]

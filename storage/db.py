@@ -1,0 +1,171 @@
+"""The async engine, sessions and migrations, with each database's concurrency rules.
+
+SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` for every write transaction — a plain
+deferred BEGIN upgrades its lock at the first write and fails with "database is locked" under
+concurrency, which busy_timeout cannot help. Read-only sessions keep the deferred BEGIN so readers
+never queue behind writers. PostgreSQL: asyncpg, and explicit ``FOR UPDATE`` where SQLite would
+serialise silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# An arbitrary constant: the advisory lock that lets one process at a time run migrations.
+MIGRATION_LOCK_ID = 5_746_011
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is not a URL this project can use."""
+
+
+def check_url(url: str) -> str:
+    """Validate an async SQLAlchemy URL and return its driver name, or raise DatabaseUrlError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as err:
+        raise DatabaseUrlError(f"không phân tích được URL '{url}'") from err
+    driver = parsed.drivername
+    if driver not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"trình điều khiển '{driver}' không được hỗ trợ; "
+            "dùng sqlite+aiosqlite:///đường/dẫn.db "
+            "hoặc postgresql+asyncpg://người_dùng@máy/csdl"
+        )
+    if driver.startswith("sqlite") and not parsed.database:
+        raise DatabaseUrlError(
+            "URL SQLite cần đường dẫn tệp, ví dụ sqlite+aiosqlite:///var/bot.db"
+        )
+    return driver
+
+
+def _sqlite_setup(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so we can emit our own BEGIN.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: an engine, a writer sessionmaker and a reader sessionmaker.
+
+    ``hide_parameters``: a database error must never copy a statement's values — a citizen's
+    message, name or phone — into the log.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        driver = check_url(url)
+        self.url = url
+        self.is_sqlite = driver.startswith("sqlite")
+        if self.is_sqlite:
+            database = make_url(url).database or ""
+            if database != ":memory:" and not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_async_engine(url, echo=echo, hide_parameters=True)
+            _sqlite_setup(self.engine)
+            read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
+        else:
+            self.engine = create_async_engine(
+                url,
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=20,
+                pool_pre_ping=True,
+                hide_parameters=True,
+            )
+            read_engine = self.engine
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessionmaker = async_sessionmaker(read_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction, committed on success and rolled back on error."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only; on SQLite it does not take the write lock."""
+        async with self.read_sessionmaker() as session, session.begin():
+            yield session
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            async with self.read() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not healthy"; the caller reports 503
+            return False
+        return True
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply Alembic migrations; on PostgreSQL one process at a time (advisory lock)."""
+        async with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_ID})
+                await conn.commit()
+            try:
+                await conn.run_sync(_run_alembic_upgrade, revision)
+                await conn.commit()
+            finally:
+                if not self.is_sqlite:
+                    await conn.execute(
+                        text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID}
+                    )
+                    await conn.commit()
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def alembic_config(connection: Any = None) -> Any:
+    """An Alembic Config pointing at the bundled migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    # Alembic's default ``stdout`` is bound when alembic is imported; pass today's stream.
+    cfg = Config(stdout=sys.stdout)
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _run_alembic_upgrade(sync_conn: Any, revision: str) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(sync_conn), revision)

@@ -1,0 +1,275 @@
+"""Every dashboard and API route × every role (and anonymous): who gets 200, 403, 401 or login.
+
+The table below is the access policy in executable form. The test also checks that it covers
+every route the dashboard registers, so a new route cannot ship without a row here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.staff import routes as staff_routes
+from storage import petitions as repo
+from storage.models import PetitionAttachment
+from tests.staff.helpers import Agent, make_account, make_petition, make_token, signed_in
+
+ROLES = ("anon", "admin", "office", "committee", "digital_team", "viewer")
+LOGIN = "login"  # a redirect to /staff/login
+_seq = itertools.count(1)
+
+
+@dataclass
+class Row:
+    method: str
+    template: str  # the route as registered, e.g. /staff/petitions/{code}
+    path: str  # the concrete path requested
+    expect: dict[str, Any]  # role -> status code, or LOGIN
+    kind: str = "page"  # page | api | static
+    body: Any = None  # a callable (role) -> form fields / JSON body
+
+
+def _all(value: Any, **overrides: Any) -> dict[str, Any]:
+    return {role: overrides.get(role, value) for role in ROLES}
+
+
+def _signed_in(value: Any, **overrides: Any) -> dict[str, Any]:
+    return _all(value, anon=LOGIN, **overrides)
+
+
+def _only(allowed: tuple[str, ...], ok: int, denied: int = 403) -> dict[str, Any]:
+    return {
+        role: LOGIN if role == "anon" else (ok if role in allowed else denied) for role in ROLES
+    }
+
+
+INTAKE_ROLES = ("admin", "office", "digital_team")
+REPORT_ROLES = ("admin", "office", "committee", "viewer")
+ACT_ROLES = ("admin", "office", "committee")
+
+
+async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], dict, list[Row]]:
+    accounts = {
+        "admin": await make_account(runtime, "admin"),
+        "office": await make_account(runtime, "office"),
+        "committee": await make_account(runtime, "committee", committee="kt-ns"),
+        "digital_team": await make_account(runtime, "digital_team"),
+        "viewer": await make_account(runtime, "viewer"),
+    }
+    tokens = {role: await make_token(runtime, a.id) for role, a in accounts.items()}
+    target = await make_account(runtime, "viewer", username="throwaway")
+    ours = await make_petition(runtime, committee="kt-ns")
+    theirs = await make_petition(
+        runtime, committee="vh-xh", category="giao-duc-y-te", content="Trường học thiếu bàn ghế"
+    )
+    async with runtime.db.write() as session:
+        petition = await repo.get_by_code(session, ours)
+        photo = PetitionAttachment(
+            petition_id=petition.id, kind="photo", channel="zalo", ref="https://z.example/1.jpg"
+        )
+        session.add(photo)
+        await session.flush()
+        photo_id = photo.id
+    agents: dict[str, Agent | None] = {"anon": Agent(server)}
+    for role, account in accounts.items():
+        agents[role] = await signed_in(server, account.username)
+
+    def intake_body(role: str) -> dict[str, str]:
+        return {
+            "intake_channel": "in_person",
+            "content": f"Kiến nghị tiếp nhận hộ số {next(_seq)} về đèn đường",
+            "category": "giao-thong",
+        }
+
+    def new_account(role: str) -> dict[str, str]:
+        return {"username": f"moi{next(_seq)}", "role": "viewer"}
+
+    acc = f"/staff/accounts/{target.id}"
+    rows = [
+        Row("GET", "/staff/", "/staff/", _all(302)),
+        Row("GET", "/staff/login", "/staff/login", _all(302, anon=200)),
+        Row("POST", "/staff/login", "/staff/login", _all(403), body=lambda r: {}),
+        Row("GET", "/staff/password", "/staff/password", _signed_in(200)),
+        Row(
+            "POST",
+            "/staff/password",
+            "/staff/password",
+            _signed_in(400),
+            body=lambda r: {"current": "sai", "new": "x", "confirm": "x"},
+        ),
+        Row("GET", "/staff/petitions", "/staff/petitions", _signed_in(200)),
+        Row("GET", "/staff/petitions/{code}", f"/staff/petitions/{ours}", _signed_in(200)),
+        Row(
+            "GET",
+            "/staff/petitions/{code}",
+            f"/staff/petitions/{theirs}",
+            _signed_in(200, committee=403),
+        ),
+        Row(
+            "POST",
+            "/staff/petitions/{code}/action",
+            f"/staff/petitions/{ours}/action",
+            _only(ACT_ROLES, 303),
+            body="action",
+        ),
+        Row(
+            "GET",
+            "/staff/petitions/{code}/receipt",
+            f"/staff/petitions/{ours}/receipt",
+            _only(INTAKE_ROLES, 200),
+        ),
+        Row(
+            "GET",
+            "/staff/petitions/{code}/attachments/{attachment_id}",
+            f"/staff/petitions/{ours}/attachments/{photo_id}",
+            _only(ACT_ROLES, 302),  # the roles that may see personal data; a Zalo URL redirects
+        ),
+        Row("GET", "/staff/intake", "/staff/intake", _only(INTAKE_ROLES, 200)),
+        Row("POST", "/staff/intake", "/staff/intake", _only(INTAKE_ROLES, 303), body=intake_body),
+        Row("GET", "/staff/reports", "/staff/reports", _only(REPORT_ROLES, 200)),
+        Row("GET", "/staff/reports.xlsx", "/staff/reports.xlsx", _only(REPORT_ROLES, 200)),
+        Row("GET", "/staff/reports.csv", "/staff/reports.csv", _only(REPORT_ROLES, 200)),
+        Row("GET", "/staff/gaps", "/staff/gaps", _only(INTAKE_ROLES, 200)),
+        Row("GET", "/staff/accounts", "/staff/accounts", _only(("admin",), 200)),
+        Row(
+            "POST", "/staff/accounts", "/staff/accounts", _only(("admin",), 200), body=new_account
+        ),
+        Row(
+            "POST",
+            "/staff/accounts/{account_id}/deactivate",
+            f"{acc}/deactivate",
+            _only(("admin",), 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/accounts/{account_id}/activate",
+            f"{acc}/activate",
+            _only(("admin",), 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/accounts/{account_id}/reset-password",
+            f"{acc}/reset-password",
+            _only(("admin",), 200),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/accounts/{account_id}/revoke-sessions",
+            f"{acc}/revoke-sessions",
+            _only(("admin",), 303),
+            body=lambda r: {},
+        ),
+        Row("GET", "/staff/api/petitions", "/staff/api/petitions", _all(200, anon=401), "api"),
+        Row(
+            "GET",
+            "/staff/api/petitions/{code}",
+            f"/staff/api/petitions/{ours}",
+            _all(200, anon=401),
+            "api",
+        ),
+        Row(
+            "GET",
+            "/staff/api/petitions/{code}",
+            f"/staff/api/petitions/{theirs}",
+            _all(200, anon=401, committee=403),
+            "api",
+        ),
+        Row(
+            "POST",
+            "/staff/api/petitions/{code}/events",
+            f"/staff/api/petitions/{ours}/events",
+            {**_all(403, anon=401), **{r: 200 for r in ACT_ROLES}},
+            "api",
+            body=lambda r: {"internal_note": f"ghi chú của {r}"},
+        ),
+        Row(
+            "GET",
+            "/staff/static/{filename}",
+            "/staff/static/staff.css",
+            _all(200),
+            "static",
+        ),
+        Row("POST", "/staff/logout", "/staff/logout", _signed_in(303), body=lambda r: {}),
+    ]
+    return agents, tokens, rows
+
+
+async def _request(agent: Agent, row: Row, role: str, token: str | None) -> aiohttp.ClientResponse:
+    if row.kind == "api":
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if row.method == "GET":
+            return await agent.session.get(agent.url(row.path), headers=headers)
+        return await agent.session.post(agent.url(row.path), json=row.body(role), headers=headers)
+    if row.method == "GET":
+        return await agent.get(row.path)
+    if row.body == "action":
+        if role == "anon":
+            return await agent.post(row.path, {"action": "note", "internal_note": "x"})
+        response = await agent.act(row.path.split("/")[3], "note", internal_note=f"của {role}")
+        return response
+    fields = row.body(role)
+    if role == "anon" or row.template == "/staff/login":
+        return await agent.post(row.path, fields)
+    return await agent.form(row.path, fields)
+
+
+def _registered() -> set[tuple[str, str]]:
+    app = web.Application()
+    staff_routes(app)
+    found = set()
+    for route in app.router.routes():
+        if route.method == "HEAD":
+            continue
+        canonical = route.resource.canonical if route.resource else ""
+        if canonical.startswith("/static"):
+            canonical = "/static/{filename}"
+        found.add((route.method, "/staff" + canonical))
+    return found
+
+
+async def test_every_route_for_every_role(runtime: Any, server: Any) -> None:
+    agents, tokens, rows = await _setup(runtime, server)
+    try:
+        assert {(r.method, r.template) for r in rows} == _registered()
+        problems = []
+        for row in rows:
+            for role in ROLES:
+                agent = agents[role]
+                assert agent is not None
+                response = await _request(agent, row, role, tokens.get(role))
+                expected = row.expect[role]
+                location = response.headers.get("Location", "")
+                if expected == LOGIN:
+                    ok = response.status in (302, 303) and location.startswith("/staff/login")
+                else:
+                    ok = response.status == expected
+                if not ok:
+                    problems.append(
+                        f"{row.method} {row.path} as {role}: {response.status} {location}, "
+                        f"expected {expected}"
+                    )
+                response.release()
+        assert not problems, "\n".join(problems)
+    finally:
+        for agent in agents.values():
+            if agent is not None:
+                await agent.close()
+
+
+async def test_a_dashboard_cookie_is_not_an_api_credential(runtime: Any, server: Any) -> None:
+    account = await make_account(runtime, "office")
+    agent = await signed_in(server, account.username)
+    try:
+        response = await agent.session.get(agent.url("/staff/api/petitions"))
+        assert response.status == 401
+        assert "Bearer" in response.headers["WWW-Authenticate"]
+        assert "mã truy cập" in (await response.json())["error"]
+    finally:
+        await agent.close()
