@@ -54,6 +54,7 @@ _GREETING_CORE = {
     "ngon",
     "tuyet",
     "gioi",
+    "chuc",
     "hello",
     "helo",
     "hi",
@@ -223,7 +224,9 @@ _QUESTION = re.compile(
     r"bao gio(?!\s+moi)|lam sao|lam the nao|lam gi|can gi|giay to gi|can nhung gi|"
     r"co duoc khong|duoc khong|co phai|phai khong|la gi|la ai|ai la|bao nhieu|may gio|"
     r"ngay nao|hom nao|huong dan|cach nao|cach|muon biet|co the|the nao|"
-    r"thu may|ngay may|may ngay|buoc nao|den dau roi|co nen|(hoi|bao|goi|tim|nho|gap) ai|"
+    # "mấy ngày rồi" (for days now) reports; "mất mấy ngày" asks
+    r"thu may|ngay may|may ngay(?! (roi|nay|lien|qua))|buoc nao|den dau roi|co nen|"
+    r"(hoi|bao|goi|tim|nho|gap) ai|"
     r"nhung gi|(lam|hoi|biet|giup) duoc gi)\b"
     r"|\b(khong|chua|gi|nao|nhi|sao)\s*$"
 )
@@ -374,9 +377,9 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "death-registration",
             r"\b(khai tu|chung tu|bao tu)\b|"
-            r"\b(nguoi|ong|ba|bo|me|cha)( than| nha)?( vua| moi| da)? "
+            r"\b(nguoi|ong|ba|bo|me|cha)( than| nha| noi| ngoai)?( vua| moi| da)? "
             r"(mat|qua doi|tu tran)( roi)?( (hom qua|hom truoc|tuan truoc|thang truoc|nam ngoai|"
-            r"sang nay|dem qua|toi qua|vua roi))?( thi| nen| can| lam| bao|$)",
+            r"sang nay|dem qua|toi qua|vua roi))?( thi| nen| can| lam| bao| co|$)",
         ),
         ("digitized-results", r"\b(kho du lieu|vi giay to|giay to (da )?so hoa)\b"),
         (
@@ -437,6 +440,17 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(bi trom|mat trom|trom cap|cuop|danh nhau|gay roi|chay nha|hoa hoan|toi pham)\b"
             r".{0,40}\b(bao|goi|trinh bao) (ai|o dau|dau|so nao|so may|the nao)"
             r")\b)",
+        ),
+        # paying the fee of a procedure, not cashless payment in general
+        (
+            "online-payment",
+            r"\b(le phi|phi)\b.{0,30}\b(dich vu cong|ho so|thu tuc)\b|"
+            r"\b(dich vu cong|ho so|thu tuc)\b.{0,20}\b(le phi|phi)\b",
+        ),
+        # the certificate itself, even when it is wanted for a wedding
+        (
+            "marital-status-certificate",
+            r"\b(xac nhan|giay) (tinh trang hon nhan|doc than|chua (co )?(vo|chong|ket hon))\b",
         ),
         # "mở tiệm" (a shop) folds like "tiêm" (an injection): the verb decides
         ("household-business", r"\bmo (tiem|quan|cua hang|cua tiem|xuong)\b"),
@@ -558,6 +572,8 @@ _NOTHING = re.compile(r"\b(khong|chang|cha)( \w+){1,3} gi\b")
 # "lịch tiếp dân", "lịch tiêm tháng này": naming a schedule asks for it, unless the message
 # complains about it ("lịch tiêm thay đổi liên tục mà không báo trước"): then it is the subject.
 _SCHEDULE_WORD = re.compile(r"\blich\b")
+# "để người đi làm xa có thể nộp hồ sơ": a purpose clause, not "có thể … không?"
+_PURPOSE = re.compile(r"\bde( \w+){0,5} co the\b")
 
 
 def is_question(normalized: str, raw: str = "") -> bool:
@@ -566,6 +582,7 @@ def is_question(normalized: str, raw: str = "") -> bool:
     if _WHAT.search(normalized) and not _NOTHING.search(normalized):
         return True
     text = normalized[:-3] if _NOTHING.search(normalized) else normalized
+    text = _PURPOSE.sub("de", text)
     if _QUESTION.search(text) or _SCHEDULE.search(text):
         return True
     return bool(_SCHEDULE_WORD.search(text)) and not _STRONG.search(text)

@@ -246,3 +246,44 @@ def test_police_cue_steps_aside_for_named_procedures(text: str) -> None:
 )
 def test_a_schedule_word_is_a_question_unless_complained_about(text: str, question: bool) -> None:
     assert intents.is_question(normalize(text)) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("mong xã mở thêm lớp buổi tối để người đi làm có thể học", False),  # a purpose clause
+        ("có thể làm căn cước ở công an xã", True),  # "có thể" asking
+        ("đèn đường thôn 2 tắt mấy ngày rồi", False),  # for days now
+        ("cống thoát nước tắc mấy ngày nay", False),
+        ("làm hộ chiếu mất mấy ngày", True),  # how many days
+    ],
+)
+def test_purpose_clauses_and_durations_are_not_questions(text: str, question: bool) -> None:
+    assert intents.is_question(normalize(text)) is question
+
+
+def test_a_request_with_a_purpose_clause_is_a_petition(matcher: Matcher) -> None:
+    m = matcher.match("Đề nghị xã lắp thêm đèn ở ngã ba để học sinh đi học tối có thể đi an toàn")
+    assert m.intent == "petition"
+
+
+@pytest.mark.parametrize("text", ["chúc ad buổi tối vui vẻ", "chuc ca nha cuoi tuan vui ve"])
+def test_wishes_are_greetings(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "greeting"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("ông ngoại mất rồi có cần báo lên xã không", "death-registration"),
+        ("đóng lệ phí hồ sơ bằng thẻ ATM được không", "online-payment"),
+        ("xin giấy xác nhận độc thân để cưới vợ ở tỉnh khác", "marital-status-certificate"),
+    ],
+)
+def test_round_seven_topic_cues(text: str, topic: str) -> None:
+    assert topic in intents.topic_cues(normalize(text))
+
+
+def test_generic_contact_words_belong_to_the_contact_entry(matcher: Matcher) -> None:
+    assert matcher.match("cho xin số điện thoại của ủy ban xã").topic == "contact-human"
+    assert matcher.match("số điện thoại đại biểu thôn 4").topic == "council-delegates"
