@@ -137,6 +137,18 @@ _GREETING_WORDS = _GREETING_CORE | {
     "cuoi",
     "tuan",
     "chuc",
+    "nam",
+    "khang",
+    "thinh",
+    "vuong",
+    "suc",
+    "khoe",
+    "hanh",
+    "phuc",
+    "phat",
+    "tai",
+    "tet",
+    "xuan",
     "khong",
     "the",
     "nao",
@@ -221,9 +233,10 @@ _QUESTION = re.compile(
     # "ở đầu thôn" (at the head of the village) folds to the same letters as "ở đâu" (where)
     r"\b(o dau(?!\s+(thon|lang|xom|ngo|duong|cau|cong|ban|khu|to|doc|hem))|"
     r"cho nao|noi nao|the nao|nhu the nao|ra sao|bao lau|khi nao|luc nao|"
-    r"bao gio(?!\s+moi)|lam sao|lam the nao|lam gi|can gi|giay to gi|can nhung gi|"
+    r"bao gio(?!\s+(\w+\s+)?moi)|lam sao|lam the nao|lam gi|can gi|giay to gi|can nhung gi|"
     r"co duoc khong|duoc khong|co phai|phai khong|la gi|la ai|ai la|bao nhieu|may gio|"
-    r"ngay nao|hom nao|huong dan|cach nao|cach|muon biet|co the|the nao|"
+    r"ngay nao(?! cung)|hom nao(?! cung)|\w+ nao tot|huong dan|cach nao|cach|muon biet|"
+    r"co the|the nao|"
     # "mấy ngày rồi" (for days now) reports; "mất mấy ngày" asks
     r"thu may|ngay may|may ngay(?! (roi|nay|lien|qua))|buoc nao|den dau roi|co nen|"
     r"(hoi|bao|goi|tim|nho|gap) ai|"
@@ -246,7 +259,7 @@ _STRONG = re.compile(
     r"phan anh\s+(viec|tinh trang|ve viec|hien tuong)|"
     r"qua han|tre hen|cham tre|chua (duoc )?(giai quyet|xu ly|tra loi|sua|khac phuc)|"
     r"chua (co|thay) (ket qua|tra loi|ai)|khong ai (sua|xu ly|giai quyet|quan tam|don|lam|ngu)|"
-    r"chua ai|bao gio moi|den bao gio|"
+    r"chua ai|bao gio (\w+ )?moi|den bao gio|"
     r"(den (gio|nay|hom nay)|may thang|ca nam|nua nam|lau (qua|roi)|tu nam ngoai)\s+"
     r"(van |ma |cung )?chua (co|xong|duoc|thay|lam|tra|ai)|"
     r"khong ai (thu gom|don dep|quet|quan ly|de y|kiem tra|nhac nho|ngo ngang|chiu trach nhiem)|"
@@ -262,7 +275,7 @@ _STRONG = re.compile(
     r"cham (\d+ )?(ngay|tuan|thang|nam)|dua xe|tu tap|quay pha|trom cap|bao luc|nep po|no po|"
     r"muc nat|xieu veo|lung lay|ri set|"
     r"o ga|o voi|sat lo|sut lun|chua (duoc )?nhan (duoc )?(tien|tro cap|ho tro|luong|tien ho tro)|"
-    r"(tien|tro cap|ho tro)\b.{0,30}\bchua (duoc )?nhan|"
+    r"(tien|tro cap|ho tro)\b.{0,50}\bchua (duoc )?nhan|"
     r"xuong cap|hu hong nang|o nhiem|boc mui|mui hoi|hoi thoi|"
     r"ngap (ung|sau|lut|nuoc)?|ung ngap|lut|xoi lo|"
     r"mat dien(?!\s+thoai)|cup dien|cat dien|mat nuoc(?!\s+(mat|ho|song))|cup nuoc|nhiem ban|"
@@ -276,7 +289,7 @@ _STRONG = re.compile(
     r"thai do\s+(khong tot|kem|hach dich|coi thuong|cau gat|tho lo)|nhung nhieu|hach dich|"
     r"vong vinh|gay kho|bat cong|khong cong bang|dot nat|lay loi|bua bai|boi lap|kho han|"
     r"chung vong|cay do|do ngang|chan ngang|dut day|ro ri|nut vo|sap do|"
-    r"(mang|song|internet|wifi|4g|3g|5g|dien)\b.{0,25}\byeu|khoi (bui|bay|den|mu)|"
+    r"(?!wifi nha\b)(mang|song|internet|wifi|4g|3g|5g|dien)\b.{0,25}\byeu|khoi (bui|bay|den|mu)|"
     r"khong (hoat dong|sang|chay)|thieu (thuoc|nuoc|giao vien|bac si|den|truong|lop|cho)"
     r")\b"
 )
@@ -313,7 +326,8 @@ _LOCAL_PLACE = re.compile(
 _PROBLEM_WORDS = re.compile(
     r"\b(toi om|toi thui|tu phat|nuoc thai|ca chet|chet hang loat|bi chay|chay rung|hoa hoan|"
     r"gay roi|ma tuy|co bac|danh bac|say xin|qua tai|phong nhanh|vuot au|toc do cao|nut|bi vo|"
-    r"vo nat|bi sap|sap do|bi gay|lun|sut|bong troc|hu|hong|o ga|ngap|bi tac|boc mui|mui hoi|"
+    r"vo nat|bi sap|sap do|muc (het|nat|hong|roi)|bi gay|lun|sut|bong troc|hu|hong|o ga|"
+    r"ngap|bi tac|boc mui|mui hoi|"
     r"on ao|bui|khoi|ro ri|nghieng|lay loi|troc|chua co|khong co|thieu|xuong cap|nguy hiem|"
     r"mat ve sinh|khong ai|chap chon|mat song|ca dem|suot dem|nua dem|thau dem|tran vao|"
     r"loi nuoc|um tum|chet duoi|(tu sang|ca ngay) (toi|den) (dem|khuya|toi)|"
@@ -344,7 +358,9 @@ _OUT_OF_SCOPE = re.compile(
     r"cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|doi tien|tien le|gui hang|chuyen phat|"
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
-    r"lich chieu|trong rau|nuoi (ga|lon|ca|bo) (the nao|sao)|benh gi|"
+    r"lich chieu|trong rau|doi mang|goi cuoc|"
+    r"(quen|lay lai|doi|mat) mat khau( \w+)? (facebook|fb|zalo|tiktok|gmail|messenger|instagram)|"
+    r"nuoi (ga|lon|ca|bo) (the nao|sao)|benh gi|"
     r"\d+ (\d+ )?bang (may|bao nhieu)|\d+ (cong|tru|nhan|chia)( voi| cho)? \d+)\b"
 )
 
@@ -381,13 +397,16 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(mat|qua doi|tu tran)( roi)?( (hom qua|hom truoc|tuan truoc|thang truoc|nam ngoai|"
             r"sang nay|dem qua|toi qua|vua roi))?( thi| nen| can| lam| bao| co|$)",
         ),
-        ("digitized-results", r"\b(kho du lieu|vi giay to|giay to (da )?so hoa)\b"),
+        (
+            "digitized-results",
+            r"\b(kho du lieu|vi giay to|giay to (da )?so hoa|(da|duoc) so hoa|so hoa roi)\b",
+        ),
         (
             "dossier-tracking",
             r"\b(tra cuu|kiem tra|theo doi) (tinh trang |tien do |ket qua )?ho so\b|"
             r"\btra cuu ket qua\b|"
-            r"\bho so\b.{0,40}\b(buoc nao|(den|toi) dau|tien do|xong chua|da co ket qua|"
-            r"tra o dau)\b",
+            r"\bho so\b.{0,40}\b((dang o|o|den|toi) buoc nao|(den|toi) dau|tien do|xong chua|"
+            r"da co ket qua|tra o dau|(duoc )?duyet chua|da (duoc )?duyet)\b",
         ),
         (
             "one-stop-office",
@@ -402,7 +421,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "online-scam",
             r"\b(tu xung|xung la|gia danh|mao danh|lua dao|bi lua|"
-            r"(dua|cho|gui|doc|xin|hoi) (ma )?otp|otp\b.{0,20}\b(dua|cho|gui|doc)|"
+            r"(dua|cho|doc|xin|hoi) (ma )?otp|otp\b.{0,20}\b(dua|cho|gui|doc)|"
             r"(link|duong link|tin nhan) la)\b",
         ),
         (
@@ -415,12 +434,20 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(lam sao|cach|the nao|o dau|muon)\b.{0,20}\b(gui|phan anh|kien nghi|gop y)\b"
             r".{0,40}\b(cho|len|toi|den|voi) (xa|hoi dong nhan dan|uy ban|chinh quyen)\b.{0,10}$|"
             r"\b(gui|phan anh|kien nghi|gop y)( y kien| kien nghi| phan anh)?"
-            r"( (cho|len|toi|den|voi) \w+( \w+)?)? (the nao|lam sao|qua dau|o dau|bang cach nao)$",
+            r"( (cho|len|toi|den|voi) \w+( \w+)?)? (the nao|lam sao|qua dau|o dau|bang cach nao)$|"
+            # "tôi muốn kiến nghị": wanting to file one
+            r"^((toi|minh|em|chau|tui) )?(muon|can|xin) (gui )?(kien nghi|phan anh|gop y)"
+            r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
+            # what happens to a petition once sent
+            r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)|mat bao lau|"
+            r"bao lau (thi |moi )?(co|duoc) tra loi)\b",
         ),
         (
             "ecommerce-ocop",
-            r"\bban (hang|nong san|san pham|(\w+ ){1,3})(cua \w+ )?(truc tuyen|tren san|len san|"
-            r"qua (zalo|facebook|tiktok|shopee))\b|\b(livestream|gian hang|san thuong mai)\b",
+            r"\b(?<!van )ban (hang|nong san|san pham|(\w+ ){1,3})(cua \w+ )?"
+            r"(truc tuyen|tren san|len san|qua (zalo|facebook|tiktok|shopee))\b|"
+            r"\b(livestream|gian hang|san thuong mai)\b|"
+            r"\b(muon|de|cach|lam sao) ban (\w+ ){0,3}truc tuyen\b",
         ),
         (
             "bot-help",
@@ -452,6 +479,17 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "marital-status-certificate",
             r"\b(xac nhan|giay) (tinh trang hon nhan|doc than|chua (co )?(vo|chong|ket hon))\b",
         ),
+        # the procedure, not a birth certificate handed in for another one
+        (
+            "birth-registration",
+            r"\b(dang ky|lam|xin lam) (giay |lai )?khai sinh\b|"
+            r"\bkhai sinh (cho (con|be|chau|tre)|ghi)\b",
+        ),
+        (
+            "residence-registration",
+            r"\b(tach (ho|khau)|nhap khau|chuyen khau)\b",
+        ),
+        ("citizen-reception", r"\btiep (cong )?dan\b"),
         # "mở tiệm" (a shop) folds like "tiêm" (an injection): the verb decides
         ("household-business", r"\bmo (tiem|quan|cua hang|cua tiem|xuong)\b"),
         (

@@ -449,6 +449,11 @@ class Matcher:
         for k, w in enumerate(words):
             if w in self._vocab or len(w) < 4 or w.isdigit() or intents.is_syllable(w):
                 continue
+            joined = self._unjoin(w)
+            if joined is not None:  # "trocap", "xemvan": two known words typed without a space
+                words[k] = joined
+                changed = True
+                continue
             best = process.extractOne(
                 w, self._vocab_list, scorer=Levenshtein.distance, score_cutoff=1
             )
@@ -456,6 +461,21 @@ class Matcher:
                 words[k] = best[0]
                 changed = True
         return " ".join(words) if changed else normalized
+
+    def _unjoin(self, word: str) -> str | None:
+        """Two known syllables run together ("trocap" → "tro cap"), or None."""
+        if len(word) < 5:
+            return None
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            if (
+                left in self._vocab
+                and right in self._vocab
+                and intents.is_syllable(left)
+                and intents.is_syllable(right)
+            ):
+                return f"{left} {right}"
+        return None
 
     def _match(self, text: str) -> Match:
         raw = text[: MAX_QUERY_CHARS * 2]

@@ -287,3 +287,56 @@ def test_round_seven_topic_cues(text: str, topic: str) -> None:
 def test_generic_contact_words_belong_to_the_contact_entry(matcher: Matcher) -> None:
     assert matcher.match("cho xin số điện thoại của ủy ban xã").topic == "contact-human"
     assert matcher.match("số điện thoại đại biểu thôn 4").topic == "council-delegates"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("bao giờ thôn mới có đèn đường, tối đi lại rất khó", False),  # a complaint, not a date
+        ("bao giờ có kết quả hồ sơ", True),
+        ("con đường đất ngày nào cũng lầy lội", False),  # every day
+        ("ngày nào xã tiếp dân", True),
+        ("điện thoại loại nào tốt", True),
+    ],
+)
+def test_complaints_and_habits_are_not_questions(text: str, question: bool) -> None:
+    assert intents.is_question(normalize(text)) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("hồ sơ nộp hôm trước đã được duyệt chưa", "dossier-tracking"),
+        ("mới nộp hồ sơ online lần đầu thì làm từ bước nào", None),  # how to, not tracking
+        ("đăng ký khai sinh cho cháu nội", "birth-registration"),
+        ("sao y giấy khai sinh ở đâu", None),  # the certified copy is the subject
+        ("con gái lấy chồng xa muốn chuyển khẩu về nhà chồng", "residence-registration"),
+        ("thứ mấy có lãnh đạo tiếp công dân", "citizen-reception"),
+        ("gửi phản ánh rồi thì ai giải quyết", "petition-how"),
+        ("tôi muốn gửi kiến nghị", "petition-how"),
+        ("muốn bán chè khô trên mạng", "ecommerce-ocop"),
+        ("xem văn bản của xã trên mạng", None),  # "văn bản" is no sale
+    ],
+)
+def test_round_eight_topic_cues(text: str, topic: str | None) -> None:
+    cues = intents.topic_cues(normalize(text))
+    if topic is None:
+        assert not cues & {"dossier-tracking", "birth-registration", "ecommerce-ocop"}, cues
+    else:
+        assert topic in cues
+
+
+@pytest.mark.parametrize(
+    ("joined", "split"), [("trocap", "tro cap"), ("lamthe", "lam the"), ("xemvan", "xem van")]
+)
+def test_two_known_words_typed_without_a_space_are_split(
+    matcher: Matcher, joined: str, split: str
+) -> None:
+    assert matcher._repair(joined) == split
+
+
+def test_wishes_and_home_wifi_are_not_petitions(matcher: Matcher) -> None:
+    assert matcher.match("chúc bot năm mới an khang thịnh vượng").intent == "greeting"
+    assert matcher.match("wifi nhà cháu yếu quá nên đổi mạng nào").intent == "fallback"
+    assert matcher.match("quên mật khẩu zalo lấy lại sao").intent == "fallback"
+    assert matcher.match("sóng điện thoại ở xóm trên rất yếu").intent == "petition"
