@@ -260,7 +260,8 @@ _STRONG = re.compile(
     r"qua han|tre hen|cham tre|chua (duoc )?(giai quyet|xu ly|tra loi|sua|khac phuc)|"
     r"chua (co|thay) (ket qua|tra loi|ai)|khong ai (sua|xu ly|giai quyet|quan tam|don|lam|ngu)|"
     r"chua ai|bao gio (\w+ )?moi|den bao gio|"
-    r"(den (gio|nay|hom nay)|may thang|ca nam|nua nam|lau (qua|roi)|tu nam ngoai)\s+"
+    r"(den (gio|nay|hom nay)|may thang|ca nam|nua nam|lau (qua|roi)|tu nam ngoai|"
+    r"\d+ (tuan|thang|nam)( roi| nay)?)\s+"
     r"(van |ma |cung )?chua (co|xong|duoc|thay|lam|tra|ai)|"
     r"khong ai (thu gom|don dep|quet|quan ly|de y|kiem tra|nhac nho|ngo ngang|chiu trach nhiem)|"
     r"(nuoc may|nuoc sinh hoat|nuoc sach|dong dien|luoi dien|dien luoi)\b.{0,30}"
@@ -349,13 +350,17 @@ _SCHEDULE = re.compile(r"\b(lich|thong bao|gio|khi nao|bao gio(?!\s+moi))\s+(cup
 _OUT_OF_SCOPE = re.compile(
     r"\b(xo so|bong da|doi tuyen|world cup|thoi tiet|troi (mua|nang|lanh)|mua bao(?! hiem)|"
     r"gia (vang|xang|dau|heo|lon|lua|gao|ca phe|tieu|dat|nha|xe|dien thoai|do la|usd)|ty gia|"
-    r"chung khoan|co phieu|tu vi|boi toan|phong thuy|xem ngay|ca si|dien vien|bai hat|phim|"
+    # word boundaries fold across words: "phải có phiếu lý lịch", "căn cước thì", "theo dõi tiến
+    # độ", "tiền lệ phí" are not shares, a contest, changing money or small change
+    r"chung khoan|co phieu(?! (ly lich|tu phap))|tu vi|boi toan|phong thuy|xem ngay|ca si|"
+    r"dien vien|hoa hau|nguoi mau|nguoi noi tieng|youtuber|tiktoker|bai hat|phim|"
     r"game|nau an|mon an|cong thuc nau|nguoi yeu|ke chuyen|chuyen cuoi|dat ve|ve may bay|ve tau|"
     r"ve xe|con bao|co bao khong|bao so|ap thap|ve huu|nghi huu|ban gai|ban trai|crush|"
     r"giam can|tang can|lam dep|an gi|uong thuoc gi|dau (dau|bung|rang|lung)|taxi|grab|xe om|"
     r"tim viec|viec lam|tuyen dung|tra gop|iphone|giai toan|(lam|giai) bai tap|"
     r"bai tap (ve nha|toan|tieng)|tieng anh|hat (cho|mot)|"
-    r"cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|doi tien|tien le|gui hang|chuyen phat|"
+    r"(?<!can )cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|(?<!theo )doi tien(?! do)|"
+    r"tien le(?! phi)|gui hang|chuyen phat|"
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
     r"lich chieu|trong rau|doi mang|goi cuoc|"
@@ -389,7 +394,11 @@ _UNCOVERED = re.compile(
 TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (topic, re.compile(pattern))
     for topic, pattern in (
-        ("certified-copy", r"\b(sao y|chung thuc|cong chung|photo cong chung)\b"),
+        (
+            "certified-copy",
+            r"\b(sao y|chung thuc|cong chung|photo cong chung|(ky )?xac nhan chu ky)\b",
+        ),
+        ("passport", r"\bho chieu\b"),
         (
             "death-registration",
             r"\b(khai tu|chung tu|bao tu)\b|"
@@ -436,7 +445,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(gui|phan anh|kien nghi|gop y)( y kien| kien nghi| phan anh)?"
             r"( (cho|len|toi|den|voi) \w+( \w+)?)? (the nao|lam sao|qua dau|o dau|bang cach nao)$|"
             # "tôi muốn kiến nghị": wanting to file one
-            r"^((toi|minh|em|chau|tui) )?(muon|can|xin) (gui )?(kien nghi|phan anh|gop y)"
+            r"^((toi|minh|em|chau|tui) )?((muon|can|xin) )?(gui |nop |lam )?"
+            r"(kien nghi|phan anh|gop y)"
             r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
             # what happens to a petition once sent
             r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)|mat bao lau|"
@@ -477,7 +487,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # the certificate itself, even when it is wanted for a wedding
         (
             "marital-status-certificate",
-            r"\b(xac nhan|giay) (tinh trang hon nhan|doc than|chua (co )?(vo|chong|ket hon))\b",
+            r"\b(xac nhan|chung nhan|giay) (tinh trang hon nhan|doc than|"
+            r"chua (co )?(vo|chong|ket hon))\b",
         ),
         # the procedure, not a birth certificate handed in for another one
         (

@@ -97,6 +97,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vacin": "vac xin",
     "vacxine": "vac xin",
     # public services and organisations
+    "passport": "ho chieu",
     "dvc": "dich vu cong",
     "dvcqg": "dich vu cong quoc gia",
     "dvctt": "dich vu cong truc tuyen",
@@ -117,6 +118,8 @@ ABBREVIATIONS: dict[str, str] = {
     "cds": "chuyen doi so",
     "cnscd": "cong nghe so cong dong",
     "tcns": "to cong nghe so",
+    "cns": "cong nghe so",
+    "cnsc": "cong nghe so cong dong",
     "bhyt": "bao hiem y te",
     "bhxh": "bao hiem xa hoi",
     "bh": "bao hiem",

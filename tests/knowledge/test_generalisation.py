@@ -340,3 +340,35 @@ def test_wishes_and_home_wifi_are_not_petitions(matcher: Matcher) -> None:
     assert matcher.match("wifi nhà cháu yếu quá nên đổi mạng nào").intent == "fallback"
     assert matcher.match("quên mật khẩu zalo lấy lại sao").intent == "fallback"
     assert matcher.match("sóng điện thoại ở xóm trên rất yếu").intent == "petition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "đổi căn cước thì đến đâu",  # "cước thì" is no contest (cuộc thi)
+        "theo dõi tiến độ hồ sơ ở đâu",  # "dõi tiến" is no money changing (đổi tiền)
+        "nộp tiền lệ phí bằng thẻ",  # "tiền lệ" is no small change (tiền lẻ)
+        "xuất khẩu lao động phải có phiếu lý lịch tư pháp",  # "có phiếu" is no share
+    ],
+)
+def test_small_talk_words_do_not_fold_across_word_boundaries(text: str) -> None:
+    assert not intents.out_of_scope(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("làm passport mất bao lâu", "passport"),
+        ("nộp hồ sơ hộ chiếu qua dvc được không", "passport"),
+        ("tổ cns của thôn có ai", "community-digital-team"),
+        ("chứng thực chữ ký ở xã", "certified-copy"),
+        ("nop kien nghi", "petition-how"),
+        ("xin giấy chứng nhận chưa kết hôn", "marital-status-certificate"),
+    ],
+)
+def test_round_nine_abbreviations_and_cues(matcher: Matcher, text: str, topic: str) -> None:
+    assert matcher.match(text).topic == topic
+
+
+def test_an_overdue_dossier_counted_in_months_is_a_report(matcher: Matcher) -> None:
+    assert matcher.match("nộp hồ sơ đất 2 tháng rồi vẫn chưa được trả").intent == "petition"
