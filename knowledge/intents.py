@@ -359,11 +359,11 @@ _OUT_OF_SCOPE = re.compile(
     r"giam can|tang can|lam dep|an gi|uong thuoc gi|dau (dau|bung|rang|lung)|taxi|grab|xe om|"
     r"tim viec|viec lam|tuyen dung|tra gop|iphone|giai toan|(lam|giai) bai tap|"
     r"bai tap (ve nha|toan|tieng)|tieng anh|hat (cho|mot)|"
-    r"(?<!can )cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|(?<!theo )doi tien(?! do)|"
+    r"(?<!can )cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|doi (tien le|ngoai te|do la|usd)|"
     r"tien le(?! phi)|gui hang|chuyen phat|"
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
-    r"lich chieu|trong rau|doi mang|goi cuoc|"
+    r"lich chieu|trong rau|doi mang|goi cuoc|bai van|(viet|lam) van|sang tieng \w+|"
     r"(quen|lay lai|doi|mat) mat khau( \w+)? (facebook|fb|zalo|tiktok|gmail|messenger|instagram)|"
     r"nuoi (ga|lon|ca|bo) (the nao|sao)|benh gi|"
     r"\d+ (\d+ )?bang (may|bao nhieu)|\d+ (cong|tru|nhan|chia)( voi| cho)? \d+)\b"
@@ -449,8 +449,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(kien nghi|phan anh|gop y)"
             r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
             # what happens to a petition once sent
-            r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)|mat bao lau|"
-            r"bao lau (thi |moi )?(co|duoc) tra loi)\b",
+            r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)(?! chua)|"
+            r"mat bao lau|bao lau (thi |moi )?(co|duoc) tra loi)\b",
         ),
         (
             "ecommerce-ocop",
@@ -463,7 +463,9 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "bot-help",
             r"^((ban|bot|em|minh|toi|tro ly ao|o day|trang nay)( nay)? )*(co the )?"
             r"(hoi|lam|giup|ho tro|tra loi|biet) (duoc (nhung )?|nhung )(gi|viec gi|cai gi)"
-            r"( o day| vay| the)?$",
+            r"( o day| vay| the)?$|"
+            r"^(chi|huong dan)( cho)?( (toi|minh|em|chau|tui|bac))? cach (dung|su dung)"
+            r"( (bot|cai nay|trang nay|o day))?$",
         ),
         # reaching the police, or reporting a crime or an emergency to them (a scam has its own
         # entry, which says where to report it)
@@ -517,7 +519,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "petition-status",
             r"\b(tra cuu|theo doi|kiem tra|ma) (kien nghi|phan anh)\b|"
             r"\bnhan (duoc )?(kien nghi|phan anh)\b.{0,30}\b(chua|khong)$|"
-            r"\b(kien nghi|phan anh)\b.{0,30}\b(xem|tra cuu|kiem tra|den dau|toi dau)\b",
+            r"\b(kien nghi|phan anh)\b.{0,30}\b(xem|tra cuu|kiem tra|den dau|toi dau)\b|"
+            r"\b(kien nghi|phan anh)\b.{0,30}\b(tra loi|xu ly|giai quyet) chua$",
         ),
     )
 )
@@ -659,7 +662,7 @@ _TROUBLE = re.compile(
 # "kể cho tôi nghe một câu chuyện", "chỉ tôi cách…", "cho tôi mượn…": asking the bot for
 # something, not telling the commune about something.
 _ASKS_THE_BOT = re.compile(
-    r"^(ke|hat|doc|chi|tim|dat|mua|xem|day|goi y|huong dan|giai thich|thu tuc)\b|"
+    r"^(ke|hat|doc|chi|tim|dat|mua|xem|day|goi y|huong dan|giai thich|thu tuc|viet|dich)\b|"
     r"\btoi muon (tim|hoc|biet|mua|ban|di|tim hieu|nho)\b|"
     r"^(hay |ban |bot )?(cho|giup) (toi|minh|em|tui|tao|chau|con|bac) "
     r"(nghe|xem|muon|vay|xin|so|biet|hoi)\b"

@@ -165,6 +165,8 @@ ABBREVIATIONS: dict[str, str] = {
     "kh": "khong",
     "khg": "khong",
     "hok": "khong",
+    "xai": "dung",  # southern "xài"
+    "scam": "lua dao",
     "hem": "khong",
     "k0": "khong",
     "kong": "khong",
@@ -290,6 +292,20 @@ _PHRASE_RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("bao tu",), r"\bgiay\s+bao\s+tu\b", "giay chung tu"),
     (("so hong",), r"\bso\s+hong\b", "so do"),
     (("chich ngua",), r"\bchich\s+ngua\b", "tiem phong"),  # southern "chích ngừa"
+    # southern "làm hôn thú"; "ly hôn thủ tục" is a divorce procedure
+    (("hon thu",), r"(?<!\bly )\bhon\s+thu\b(?!\s+tuc)", "dang ky ket hon"),
+    # southern "vô" (vào) an app or a site; "hổng được" closing a message is "không được" (a
+    # "hỏng" anywhere else is broken, which reports rely on)
+    (
+        ("vo",),
+        r"\bvo\s+(?=(vneid|app|ung dung|dich vu cong|cong dich vu|trang|web|website|tai khoan)\b)",
+        "vao ",
+    ),
+    (
+        ("hong",),
+        r"\bhong\s+(duoc|dc|biet)(?=(\s+(chau|con|em|a|ah|oi|nhen|ha|vay|ne))*\s*$)",
+        r"khong \1",
+    ),
     (("zalo",), r"\bzalo\s+oa\b", "zalo"),
     (("quoc gia",), r"\bdich\s+vu\s+cong\s+quoc\s+gia\b", "cong dich vu cong quoc gia"),
     (("cong cong",), r"\bcong\s+cong\s+dich\b", "cong dich"),

@@ -372,3 +372,34 @@ def test_round_nine_abbreviations_and_cues(matcher: Matcher, text: str, topic: s
 
 def test_an_overdue_dossier_counted_in_months_is_a_report(matcher: Matcher) -> None:
     assert matcher.match("nộp hồ sơ đất 2 tháng rồi vẫn chưa được trả").intent == "petition"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vô vneid hổng được cháu ơi", "vao vneid khong duoc chau"),  # southern vô, hổng
+        ("đèn hỏng được 2 tuần rồi", "den hong duoc 2 tuan roi"),  # hỏng: broken, kept
+        ("vợ tôi chưa có vneid", "vo toi chua co vneid"),  # vợ, not vô
+        ("làm hôn thú ở xã", "lam dang ky ket hon o xa"),
+        ("ly hôn thủ tục thế nào", "ly hon thu tuc the nao"),  # not a marriage
+        ("bị scam thì báo đâu", "bi lua dao thi bao dau"),
+        ("chỉ cách xài app", "chi cach dung ung dung"),
+    ],
+)
+def test_southern_and_loan_words_normalise(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        ("có người gọi xưng công an đòi tiền", "faq", "online-scam"),  # đòi tiền, not đổi tiền
+        ("kiến nghị gửi rồi có ai trả lời chưa", "faq", "petition-status"),
+        ("chỉ cho tôi cách dùng", "faq", "bot-help"),
+        ("viết giúp tôi bài văn tả cây cầu tre", "fallback", None),  # homework, not a bridge
+        ("dịch câu này sang tiếng Hàn giúp mình", "fallback", None),
+    ],
+)
+def test_round_ten_intents(matcher: Matcher, text: str, intent: str, topic: str | None) -> None:
+    m = matcher.match(text)
+    assert (m.intent, m.topic) == (intent, topic)
