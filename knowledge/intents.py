@@ -26,6 +26,7 @@ from knowledge.normalize import ENGLISH_WORDS, has_diacritics, is_syllable
 
 __all__ = [
     "about_a_place",
+    "complaining_why",
     "english_text",
     "formal_complaint",
     "greeting_kind",
@@ -121,6 +122,9 @@ _GREETING_WORDS = _GREETING_CORE | {
     "qua",
     "tam",
     "hen",
+    "mung",
+    "chut",
+    "xiu",
     "gap",
     "lai",
     "sau",
@@ -206,14 +210,18 @@ _GREETING_WORDS = _GREETING_CORE | {
 _SMALL_TALK = re.compile(
     r"^(ban|bot|em|ad|admin|anh|chi)?\s*(ten (la )?gi|bao nhieu tuoi|la nguoi hay may|"
     r"la nguoi that (a|khong)|co phai (la )?nguoi|an com chua|co nguoi yeu chua|khoe khong|"
-    r"vui khong|(thong minh|gioi|hay|tuyet|tot|de thuong) (qua|the|ghe)|dang lam gi)$"
-    r"|^(alo )?co ai (do |o day )?(khong|truc khong|nghe khong)$"
+    r"vui khong|((tra loi|noi|lam viec|giup|tu van) )?(thong minh|gioi|hay|tuyet|tot|de thuong|"
+    r"nhanh|chu dao|nhiet tinh) (qua|the|ghe|that)|dang lam gi)$"
+    r"|^(alo )?co ai (do |o day |o do |truc )?(khong|truc khong|nghe khong)$"
 )
 _CALL = frozenset(
     {"ad", "admin", "bot", "oi", "a", "ah", "e", "em", "ban", "anh", "chi", "nhe", "nha"}
 )
 # "chào, mình muốn hỏi chút": a greeting announcing a question, nothing to answer yet.
-_ANNOUNCE = re.compile(r"^(xin )?chao\b.*\b(can|muon|xin) hoi( (chut|xiu|ti|may cau|cai nay))?$")
+_ANNOUNCE = re.compile(
+    r"^(xin )?chao\b.*\b(can|muon|xin|minh|em|toi|tui|chau|con|anh|chi) hoi"
+    r"( (chut|xiu|ti|may cau|cai nay))?$"
+)
 _THANKS_START = re.compile(r"^((ok|oke|vang|da)\s+)?(cam on|thanks|thank you|tks|thx|camon)\b")
 _THANKS = re.compile(r"\b(cam on|thanks|thank|thx|tks|camon|cmon|thankyou|ty)\b")
 _BYE = re.compile(r"\b(bye|tam biet|hen gap lai|chao nhe)\b")
@@ -278,7 +286,8 @@ _STRONG = re.compile(
     r"o ga|o voi|sat lo|sut lun|chua (duoc )?nhan (duoc )?(tien|tro cap|ho tro|luong|tien ho tro)|"
     r"(tien|tro cap|ho tro)\b.{0,50}\bchua (duoc )?nhan|"
     r"xuong cap|hu hong nang|o nhiem|boc mui|mui hoi|hoi thoi|"
-    r"ngap (ung|sau|lut|nuoc)?|ung ngap|lut|xoi lo|"
+    r"ngap( (ung|sau|lut|nuoc))?|ung ngap|lut|xoi lo|khong (cong khai|minh bach)|"
+    r"(song|mang|internet|4g|3g|5g)\b.{0,25}\b(mat lien tuc|chap chon|luc co luc khong)|"
     r"mat dien(?!\s+thoai)|cup dien|cat dien|mat nuoc(?!\s+(mat|ho|song))|cup nuoc|nhiem ban|"
     r"nuoc (ban|duc|bi ban)|"
     r"do trom|do rac|xa rac|vut rac|xa (nuoc )?thai|rac thai|bai rac tu phat|ca chet|toi om|"
@@ -332,7 +341,8 @@ _PROBLEM_WORDS = re.compile(
     r"on ao|bui|khoi|ro ri|nghieng|lay loi|troc|chua co|khong co|thieu|xuong cap|nguy hiem|"
     r"mat ve sinh|khong ai|chap chon|mat song|ca dem|suot dem|nua dem|thau dem|tran vao|"
     r"loi nuoc|um tum|chet duoi|(tu sang|ca ngay) (toi|den) (dem|khuya|toi)|"
-    r"tai nan|da vo|da gay|gay (mot|nhip|tay|chan|canh|do)|"
+    r"tai nan|da vo|da gay|vong thap|suyt (vuong|nga|dam|tong|roi)|"
+    r"gay (mot|nhip|tay|chan|canh|do)|"
     r"bi sat|sat mot|xay lan|lan (ngo|duong|dat|loi)|tron truot|tron (lam|qua)|"
     r"het (thuoc|nuoc|dien)|doi mau|nuoc (vang|den|co mui|co mau)|bun dat|"
     r"day (beo|rac|bun)|muoi nhieu|nhieu muoi|ruoi nhang|nhac to|mo nhac|den khuya|khuya|"
@@ -364,6 +374,7 @@ _OUT_OF_SCOPE = re.compile(
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
     r"lich chieu|trong rau|doi mang|goi cuoc|bai van|(viet|lam) van|sang tieng \w+|"
+    r"(cau|chuyen|truyen) (dua|cuoi|vui)|dua vui|"
     r"(quen|lay lai|doi|mat) mat khau( \w+)? (facebook|fb|zalo|tiktok|gmail|messenger|instagram)|"
     r"nuoi (ga|lon|ca|bo) (the nao|sao)|benh gi|"
     r"\d+ (\d+ )?bang (may|bao nhieu)|\d+ (cong|tru|nhan|chia)( voi| cho)? \d+)\b"
@@ -595,7 +606,7 @@ def greeting_kind(normalized: str) -> str | None:
         return None
     if not all(w in _GREETING_WORDS for w in words):
         return None
-    if not any(w in _GREETING_CORE for w in words):
+    if not any(w in _GREETING_CORE for w in words) and not _BYE.search(normalized):
         return None
     if _THANKS.search(normalized):
         return "thanks"
@@ -663,6 +674,7 @@ _TROUBLE = re.compile(
 # something, not telling the commune about something.
 _ASKS_THE_BOT = re.compile(
     r"^(ke|hat|doc|chi|tim|dat|mua|xem|day|goi y|huong dan|giai thich|thu tuc|viet|dich)\b|"
+    r"^noi (\w+ )?(cau|chuyen)\b|"
     r"\btoi muon (tim|hoc|biet|mua|ban|di|tim hieu|nho)\b|"
     r"^(hay |ban |bot )?(cho|giup) (toi|minh|em|tui|tao|chau|con|bac) "
     r"(nghe|xem|muon|vay|xin|so|biet|hoi)\b"
@@ -699,6 +711,17 @@ def off_topic_phrases(normalized: str) -> list[str]:
 def about_a_place(normalized: str) -> bool:
     """The message names a place or a group of the commune (thôn, đường, trường, bà con…)."""
     return bool(_LOCAL_PLACE.search(normalized))
+
+
+_WHY = re.compile(r"^(tai |vi )?sao\b")  # "làm sao" asks how
+
+
+def complaining_why(normalized: str) -> bool:
+    """ "Sao mùa nào xóm dưới cũng ngập vậy?": a "why" about a local problem is a complaint.
+
+    Such a message carries a question mark but asks nothing the knowledge base could answer.
+    """
+    return bool(_WHY.search(normalized)) and local_report(normalized)
 
 
 def local_report(normalized: str) -> bool:

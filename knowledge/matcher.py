@@ -502,7 +502,7 @@ class Matcher:
             # plain fallback, in Vietnamese only
             return self._fallback(normalized, 0.0, "unreadable")
 
-        question = intents.is_question(query, raw)
+        question = intents.is_question(query, raw) and not intents.complaining_why(query)
         cue = intents.petition_cue(query)
         query = self._repair(query)
 

@@ -403,3 +403,41 @@ def test_southern_and_loan_words_normalise(text: str, expected: str) -> None:
 def test_round_ten_intents(matcher: Matcher, text: str, intent: str, topic: str | None) -> None:
     m = matcher.match(text)
     assert (m.intent, m.topic) == (intent, topic)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chào bạn, mình hỏi xíu",
+        "chúc mừng năm mới",
+        "bot tư vấn nhiệt tình quá",
+        "có ai trực không",
+        "có ai ở đó không?",
+        "hẹn gặp lại",
+    ],
+)
+def test_round_eleven_greetings(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "greeting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sao năm nào đường vào thôn 2 cũng ngập?",  # a "why" about a local problem complains
+        "tại sao danh sách hộ nghèo ở thôn 4 không công khai?",
+        "dây điện võng thấp ngang đường liên thôn",
+        "sóng điện thoại ở bản trên chập chờn, gọi không được",
+    ],
+)
+def test_round_eleven_reports(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "petition"
+
+
+def test_why_about_ones_own_account_is_still_a_question(matcher: Matcher) -> None:
+    m = matcher.match("sao tôi không đăng nhập được vneid?")
+    assert (m.intent, m.topic) == ("faq", "vneid-login-problem")
+
+
+def test_asking_for_a_joke_is_out_of_scope(matcher: Matcher) -> None:
+    assert matcher.match("kể 1 câu chuyện cười đi bot").intent == "fallback"
+    assert matcher.match("nói một câu đùa vui đi").intent == "fallback"
