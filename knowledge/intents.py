@@ -266,10 +266,11 @@ _STRONG = re.compile(
     r"khon kho|lo lang|kho khan)|"
     r"phan anh\s+(viec|tinh trang|ve viec|hien tuong)|"
     r"qua han|tre hen|cham tre|chua (duoc )?(giai quyet|xu ly|tra loi|sua|khac phuc)|"
-    r"chua (co|thay) (ket qua|tra loi|ai)|khong ai (sua|xu ly|giai quyet|quan tam|don|lam|ngu)|"
+    r"chua (co|thay) (ket qua|tra loi|ai)|"
+    r"khong ai (sua|xu ly|giai quyet|quan tam|don|lam|ngu|thu|cho)|"
     r"chua ai|bao gio (\w+ )?moi|den bao gio|"
     r"(den (gio|nay|hom nay)|may thang|ca nam|nua nam|lau (qua|roi)|tu nam ngoai|"
-    r"\d+ (tuan|thang|nam)( roi| nay)?)\s+"
+    r"(\d+|hai|ba|bon|may) (tuan|thang|nam)( roi| nay)?)\s+"
     r"(van |ma |cung )?chua (co|xong|duoc|thay|lam|tra|ai)|"
     r"khong ai (thu gom|don dep|quet|quan ly|de y|kiem tra|nhac nho|ngo ngang|chiu trach nhiem)|"
     r"(nuoc may|nuoc sinh hoat|nuoc sach|dong dien|luoi dien|dien luoi)\b.{0,30}"
@@ -300,6 +301,8 @@ _STRONG = re.compile(
     r"vong vinh|gay kho|bat cong|khong cong bang|dot nat|lay loi|bua bai|boi lap|kho han|"
     r"chung vong|cay do|do ngang|chan ngang|dut day|ro ri|nut vo|sap do|"
     r"(?!wifi nha\b)(mang|song|internet|wifi|4g|3g|5g|dien)\b.{0,25}\byeu|khoi (bui|bay|den|mu)|"
+    r"dot (rom|rac|ra)\b.{0,30}\b(khoi|ngat|cay mat|o nhiem)|ngat tho|"
+    r"hen (lan )?hen lua|hen di hen lai|hen lan lua|hen het lan nay|"
     r"khong (hoat dong|sang|chay)|thieu (thuoc|nuoc|giao vien|bac si|den|truong|lop|cho)"
     r")\b"
 )
@@ -393,7 +396,8 @@ _UNCOVERED = re.compile(
     r"doi ten (cho |cua )?(con|be|minh|toi|chau)|thay doi (ho )?ten|"
     r"thue thu nhap|quyet toan thue|hoan thue|vay von|khai sinh cho cho|"
     r"tiem\b.{0,20}\bcho (cho|meo|ga|vit|lon|heo|trau|vat nuoi|gia suc|gia cam|thu cung)|"
-    r"thai san|nguoi co cong|thuong binh|liet si|chuyen truong|hoc phi)\b"
+    r"ket nap (dang|doan)|vao dang|dang phi|thai san|nguoi co cong|thuong binh|liet si|"
+    r"chuyen truong|hoc phi)\b"
 )
 
 
@@ -410,6 +414,17 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(sao y|chung thuc|cong chung|photo cong chung|(ky )?xac nhan chu ky)\b",
         ),
         ("passport", r"\bho chieu\b"),
+        (
+            "digitized-results",
+            r"\b(tai su dung|dung lai)\b.{0,20}\b(giay to|ket qua|ho so)\b|"
+            r"\b(giay to|ket qua)\b.{0,20}\b(tai su dung|dung lai)\b",
+        ),
+        # asking for a person, or saying the bot did not understand
+        (
+            "contact-human",
+            r"\b(chuyen|noi chuyen|gap|goi) (cho |voi |sang )?(can bo|nguoi that|nhan vien|"
+            r"tong dai vien)\b|\bbot (tra loi )?(khong|chua) (dung|hieu)\b",
+        ),
         (
             "death-registration",
             r"\b(khai tu|chung tu|bao tu)\b|"
@@ -447,7 +462,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "post-merger-documents",
             r"\b(sap nhap|sap xep don vi|(gop|nhap) (xa|tinh|huyen)|bi gop|bo (cap )?huyen|"
-            r"chinh quyen (2|hai) cap|(ten|dia chi) (xa|tinh|huyen) cu)\b",
+            r"chinh quyen (2|hai) cap|(ten|dia chi) (xa|tinh|huyen) cu|doi ten (xa|tinh|huyen))\b",
         ),
         (
             "petition-how",
@@ -461,7 +476,10 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
             # what happens to a petition once sent
             r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)(?! chua)|"
-            r"mat bao lau|bao lau (thi |moi )?(co|duoc) tra loi)\b",
+            r"mat bao lau|bao lau (thi |moi )?(co|duoc) tra loi)\b|"
+            # "muốn đề xuất một việc với xã thì viết ở đây thế nào"
+            r"\b(kien nghi|phan anh|gop y|de xuat|y kien)\b.{0,40}\b(viet|gui|go|nhan)"
+            r"( o day| vao day)? (the nao|o dau|cach nao|lam sao)\b",
         ),
         (
             "ecommerce-ocop",
@@ -474,7 +492,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "bot-help",
             r"^((ban|bot|em|minh|toi|tro ly ao|o day|trang nay)( nay)? )*(co the )?"
             r"(hoi|lam|giup|ho tro|tra loi|biet) (duoc (nhung )?|nhung )(gi|viec gi|cai gi)"
-            r"( o day| vay| the)?$|"
+            r"( cho (toi|minh|em|chau|tui|bac|nguoi dan))?( o day| vay| the)?$|"
             r"^(chi|huong dan)( cho)?( (toi|minh|em|chau|tui|bac))? cach (dung|su dung)"
             r"( (bot|cai nay|trang nay|o day))?$",
         ),
@@ -500,7 +518,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # the certificate itself, even when it is wanted for a wedding
         (
             "marital-status-certificate",
-            r"\b(xac nhan|chung nhan|giay) (tinh trang hon nhan|doc than|"
+            r"\b(xac nhan|chung nhan|chung minh|giay) (tinh trang hon nhan|doc than|"
             r"chua (co )?(vo|chong|ket hon))\b",
         ),
         # the procedure, not a birth certificate handed in for another one
@@ -531,7 +549,10 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(tra cuu|theo doi|kiem tra|ma) (kien nghi|phan anh)\b|"
             r"\bnhan (duoc )?(kien nghi|phan anh)\b.{0,30}\b(chua|khong)$|"
             r"\b(kien nghi|phan anh)\b.{0,30}\b(xem|tra cuu|kiem tra|den dau|toi dau)\b|"
-            r"\b(kien nghi|phan anh)\b.{0,30}\b(tra loi|xu ly|giai quyet) chua$",
+            r"\b(kien nghi|phan anh)\b.{0,30}\b(tra loi|xu ly|giai quyet) chua$|"
+            r"\btinh trang (kien nghi|phan anh)\b|"
+            # "ý kiến gửi hôm trước sao chưa thấy ai trả lời": one already sent
+            r"\b(kien nghi|phan anh|y kien|gop y)\b.{0,10}\b(da )?gui\b.{0,40}\bchua\b",
         ),
     )
 )

@@ -58,6 +58,7 @@ __all__ = ["Match", "Matcher", "Suggestion"]
 log = logging.getLogger(__name__)
 
 COMPLAINT_TOPIC = "complaint-vs-petition"
+STATUS_TOPIC = "petition-status"
 
 PETITION_REPLY = (
     "Có vẻ bạn đang phản ánh một việc cần xã xử lý. "
@@ -511,6 +512,11 @@ class Matcher:
             if hit is not None:
                 return self._answer(hit, 1.0, normalized, "formal-complaint")
 
+        cues = intents.topic_cues(query)
+        if STATUS_TOPIC in cues:
+            # "ý kiến gửi hôm trước sao chưa ai trả lời" asks about a petition already sent: its
+            # complaint words do not make it a new one
+            cue, question = None, True
         if cue == "strong" and not question:
             return self._petition(normalized, 0.9, "petition:strong")
 
@@ -518,7 +524,6 @@ class Matcher:
         if exact is not None:
             return self._answer(exact, 1.0, normalized, "exact")
 
-        cues = intents.topic_cues(query)
         ranked = self._rank(query, 6, cues)
         if not ranked:
             if cue is not None:

@@ -267,6 +267,8 @@ _PHRASE_RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("db",), r"\bdb\s+(?=(hdnd|hoi dong|xa|thon|cua)\b)", "dai bieu "),
     (("ca",), r"\bca\s+(xa|tinh|phuong|huyen)\b", r"cong an \1"),
     (("hs",), r"\b(nop|tra cuu|tra|xem|kiem tra|lam|ma)\s+hs\b", r"\1 ho so"),
+    (("hs",), r"^hs\s+(?=(toi|minh|em|cua|da|den|dang|nop|bi)\b)", "ho so "),
+    (("dl",), r"\bkho\s+dl\b", "kho du lieu"),
     (("ks",), r"\b(giay|lam|dang ky|dk|trich luc)\s+ks\b", r"\1 khai sinh"),
     (("kn",), r"\b(gui|tra cuu|ma|xem|nop)\s+kn\b", r"\1 kien nghi"),
     (("log",), r"\blog\s+in\b", "dang nhap"),

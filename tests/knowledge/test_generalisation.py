@@ -441,3 +441,35 @@ def test_why_about_ones_own_account_is_still_a_question(matcher: Matcher) -> Non
 def test_asking_for_a_joke_is_out_of_scope(matcher: Matcher) -> None:
     assert matcher.match("kể 1 câu chuyện cười đi bot").intent == "fallback"
     assert matcher.match("nói một câu đùa vui đi").intent == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("hs em đến đâu rồi", "dossier-tracking"),  # "hs" opening a message is hồ sơ
+        ("giấy tờ cũ có tái sử dụng được không", "digitized-results"),
+        ("đổi tên tỉnh thì giấy tờ cũ còn dùng không", "post-merger-documents"),
+        ("tình trạng kiến nghị của tôi", "petition-status"),
+        ("bot không hiểu, cho tôi gặp cán bộ", "contact-human"),
+        ("bot làm được những gì cho tôi", "bot-help"),
+    ],
+)
+def test_round_twelve_cues(text: str, topic: str) -> None:
+    assert topic in intents.topic_cues(normalize(text))
+
+
+def test_an_already_sent_petition_without_answer_is_a_status_question(matcher: Matcher) -> None:
+    m = matcher.match("phản ánh gửi tuần trước mà chưa thấy ai trả lời")
+    assert (m.intent, m.topic) == ("faq", "petition-status")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rác ở xóm không ai thu",
+        "đốt rơm khói mù mịt ngạt thở",
+        "xin cấp phép xây nhà ba tháng rồi vẫn chưa có, cán bộ hẹn lần hẹn lữa",
+    ],
+)
+def test_round_twelve_reports(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "petition"
