@@ -305,3 +305,53 @@ async def test_each_recipient_reads_the_notice_their_channel_can_act_on(db_url: 
         assert by[("web", "request_info")]["buttons"][0]["payload"] == f"pinfo:{code}"
     finally:
         await db.dispose()
+
+
+async def test_reclassify_moves_category_village_and_routing(db_url: str) -> None:
+    db = await _setup(db_url)
+    try:
+        code = await _petition(db, village="thon-1")
+        # giao-thong (kt-ns) → giao-duc-y-te, whose committee is vh-xh: the routing follows
+        event = await _apply(
+            db, code, "reclassify", Change(category="giao-duc-y-te", village="thon-2")
+        )
+        assert event.data["from_category"] == "giao-thong"
+        assert event.data["from_village"] == "thon-1"
+        async with db.read() as session:
+            row = await repo.get_by_code(session, code)
+            assert (row.category, row.committee, row.village) == (
+                "giao-duc-y-te",
+                "vh-xh",
+                "thon-2",
+            )
+            assert row.status == "received"  # a correction, not a step of the lifecycle
+            pushes = await session.scalar(select(func.count()).select_from(OutboxMessage))
+            assert pushes == 0  # nothing to tell the citizen
+
+        # a ban chosen by hand stays when only the category changes again
+        await _apply(db, code, "assign", Change(committee="kt-ns"))
+        await _apply(db, code, "reclassify", Change(category="khac"))
+        async with db.read() as session:
+            row = await repo.get_by_code(session, code)
+            assert (row.category, row.committee) == ("khac", "kt-ns")
+    finally:
+        await db.dispose()
+
+
+async def test_reclassify_refuses_unknown_or_unchanged_values(db_url: str) -> None:
+    db = await _setup(db_url)
+    try:
+        code = await _petition(db, village="thon-1")
+        for change in (
+            Change(category="khong-co"),
+            Change(village="thon-99"),
+            Change(category="giao-thong", village="thon-1"),  # nothing would change
+            Change(),
+        ):
+            with pytest.raises(lifecycle.InvalidChange):
+                await _apply(db, code, "reclassify", change)
+        async with db.read() as session:
+            row = await repo.get_by_code(session, code)
+            assert (row.category, row.village, row.version) == ("giao-thong", "thon-1", 1)
+    finally:
+        await db.dispose()

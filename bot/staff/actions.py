@@ -76,6 +76,9 @@ def change_from_form(form: MultiDict[str], action: str) -> Change:
         change.due = parse_date(form.get("due", "")[:40], "Hạn trả lời")
     if action == "reject":
         change.reason = field(form, "reason", limit=40) or None
+    if action == "reclassify":
+        change.category = field(form, "category", limit=40) or None
+        change.village = field(form, "village", limit=40) or None
     if action == "mark_duplicate":
         raw = field(form, "duplicate_of", limit=40)
         code = repo.normalize_code(raw)

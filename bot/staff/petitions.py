@@ -112,7 +112,7 @@ async def _detail_context(
         "committee": present.committee_name(profile, full.committee),
         "village": present.village_name(profile, full.village),
         "channel": present.channel_label(full.intake_channel),
-        "events": [present.event_view(e, user) for e in full.events],
+        "events": [present.event_view(e, user, profile) for e in full.events],
         "attachments": [present.attachment_view(a) for a in full.attachments]
         if user.can("personal")
         else [],
@@ -123,6 +123,8 @@ async def _detail_context(
         "actions": present.allowed_actions(full.status, user),
         "default_due": lifecycle.due_for(profile, now).isoformat(),
         "committees": profile.committees,
+        "categories": profile.categories,
+        "villages": profile.villages,
         "reason_labels": lifecycle.REJECTION_REASONS,
         "satisfaction_labels": SATISFACTION_LABELS,
         "draft": {},

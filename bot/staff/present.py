@@ -74,9 +74,20 @@ def attachment_view(item: PetitionAttachment) -> dict[str, Any]:
     }
 
 
-def event_view(event: PetitionEvent, user: StaffUser) -> dict[str, Any]:
+def event_view(
+    event: PetitionEvent, user: StaffUser, profile: CommuneProfile | None = None
+) -> dict[str, Any]:
     internal = event.internal_note if user.can("personal") else ""
+    data = event.data or {}
+    changes = []
+    if profile is not None and data.get("from_category") is not None:
+        old, new = data["from_category"], data.get("category")
+        changes.append(f"lĩnh vực: {category_name(profile, old)} → {category_name(profile, new)}")
+    if profile is not None and data.get("from_village") is not None:
+        old = village_name(profile, data["from_village"]) or "không rõ"
+        changes.append(f"thôn: {old} → {village_name(profile, data.get('village'))}")
     return {
+        "changes": changes,
         "at": event.at,
         "action": event.action,
         "action_label": ACTION_VERBS.get(event.action, event.action),
@@ -89,7 +100,11 @@ def event_view(event: PetitionEvent, user: StaffUser) -> dict[str, Any]:
         "internal_note": internal,
         "data": {k: v for k, v in (event.data or {}).items() if k != "citizen_note"}
         if user.can("personal")
-        else {k: v for k, v in (event.data or {}).items() if k in ("due", "committee", "reason")},
+        else {
+            k: v
+            for k, v in (event.data or {}).items()
+            if k in ("due", "committee", "reason", "category", "from_category")
+        },
     }
 
 

@@ -100,6 +100,8 @@ ACTIONS: dict[str, Action] = {
     for a in (
         Action("screen", "Bắt đầu xem xét", (RECEIVED, REOPENED), SCREENING, True),
         Action("assign", "Giao ban phụ trách", OPEN_STATES, None, False),
+        # the citizen picked the wrong category or village: staff correct it (and the routing)
+        Action("reclassify", "Sửa lĩnh vực / thôn", OPEN_STATES, None, False),
         Action(
             "forward",
             "Chuyển UBND / cơ quan có thẩm quyền",
@@ -198,6 +200,8 @@ class Change:
     committee: str | None = None
     reason: str | None = None
     duplicate_of: str | None = None  # a tracking code
+    category: str | None = None  # reclassify: a category id of the profile
+    village: str | None = None  # reclassify: a village id of the profile
     expected_version: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -253,6 +257,35 @@ def _validate(petition: Petition, action: Action, change: Change, profile: Commu
         raise InvalidChange("Cần nhập mã kiến nghị bị trùng.")
     if action.name == "note" and not (change.public_note.strip() or change.internal_note.strip()):
         raise InvalidChange("Ghi chú trống.")
+    if action.name == "reclassify":
+        if change.category and profile.category(change.category) is None:
+            raise InvalidChange(f"Không có lĩnh vực '{change.category}'.")
+        if change.village and profile.village(change.village) is None:
+            raise InvalidChange(f"Không có thôn '{change.village}'.")
+        new_category = change.category and change.category != petition.category
+        new_village = change.village and change.village != petition.village
+        if not (new_category or new_village):
+            raise InvalidChange("Chọn lĩnh vực hoặc thôn khác với hiện tại.")
+
+
+def _reclassify(
+    petition: Petition, change: Change, profile: CommuneProfile, data: dict[str, Any]
+) -> None:
+    """New category and/or village; the routing follows the category unless staff chose a ban."""
+    if change.category and change.category != petition.category:
+        old = profile.category(petition.category)
+        new = profile.category(change.category)
+        data.update(category=change.category, from_category=petition.category)
+        petition.category = change.category
+        routed_by_category = petition.committee is None or (
+            old is not None and petition.committee == old.committee
+        )
+        if new is not None and routed_by_category and not change.committee:
+            petition.committee = new.committee
+            data["committee"] = new.committee
+    if change.village and change.village != petition.village:
+        data.update(village=change.village, from_village=petition.village or "")
+        petition.village = change.village
 
 
 async def apply_action(
@@ -300,6 +333,8 @@ async def apply_action(
     elif change.due is not None:
         petition.due_date = change.due
         data["due"] = change.due.isoformat()
+    if action.name == "reclassify":
+        _reclassify(petition, change, profile, data)
     if action.name == "request_info":
         petition.paused_at = now
     if action.name == "info_received" and petition.paused_at is not None and petition.due_date:

@@ -49,6 +49,7 @@ async def test_office_takes_a_petition_from_received_to_closed(
         assert ACTION_RE.findall(agent.last_html) == [
             "screen",
             "assign",
+            "reclassify",
             "forward",
             "request_info",
             "reject",
@@ -70,7 +71,13 @@ async def test_office_takes_a_petition_from_received_to_closed(
         assert row.forward_doc_no == "125/HĐND-VP"
 
         await agent.get(f"/staff/petitions/{code}")
-        assert ACTION_RE.findall(agent.last_html) == ["assign", "request_info", "answer", "note"]
+        assert ACTION_RE.findall(agent.last_html) == [
+            "assign",
+            "reclassify",
+            "request_info",
+            "answer",
+            "note",
+        ]
         response = await agent.act(
             code, "answer", public_note="UBND xã đã sửa xong đoạn đường.", internal_note="ok"
         )
@@ -308,3 +315,36 @@ async def test_roles_see_only_what_they_may(runtime: Any, server: TestServer) ->
         await member.close()
     finally:
         await office.close()
+
+
+async def test_office_corrects_the_category_and_village_a_citizen_picked(
+    runtime: Any, server: TestServer
+) -> None:
+    code = await make_petition(runtime, village="thon-1")
+    office = await signed_in(server, (await make_account(runtime, "office")).username)
+    committee = await signed_in(
+        server, (await make_account(runtime, "committee", committee="kt-ns")).username
+    )
+    try:
+        # a committee member answers and notes; re-routing is the office's call
+        response = await committee.act(code, "reclassify", category="giao-duc-y-te")
+        assert response.status == 403
+        response = await office.act(code, "reclassify", category="khong-co-linh-vuc")
+        assert response.status == 400
+        assert "Không có lĩnh vực" in html.unescape(office.last_html)
+        assert (await petition_row(runtime, code)).version == 1
+
+        response = await office.act(
+            code, "reclassify", category="giao-duc-y-te", village="thon-2", internal_note="sai mục"
+        )
+        assert response.status == 303
+        row = await petition_row(runtime, code)
+        assert (row.category, row.committee, row.village) == ("giao-duc-y-te", "vh-xh", "thon-2")
+        assert await _pushes(runtime) == []  # an internal correction: the citizen is not told
+        await office.get(f"/staff/petitions/{code}")
+        page = html.unescape(office.last_html)
+        assert "lĩnh vực: Giao thông, cầu đường → Giáo dục, y tế" in page
+        assert "thôn: Thôn 1 → Thôn 2" in page
+    finally:
+        await office.close()
+        await committee.close()
