@@ -256,11 +256,13 @@ _QUESTION = re.compile(
 # one's own papers ("thẻ căn cước bị hỏng"), so they count only when no entry answers well.
 _STRONG = re.compile(
     r"\b("
-    r"de nghi|de xuat|kien nghi\s+(xa|chinh quyen|uy ban|cac cap|lam|sua|xay|lap|mo|xu ly|"
+    r"de nghi|de xuat|kien nghi\s+(xa|chinh quyen|uy ban|hoi dong nhan dan|dai bieu|cac cap|lam|"
+    r"sua|xay|lap|mo|xu ly|giam sat|"
     r"kiem tra|nang cap|bo tri|ho tro|giai quyet|xem xet|dau tu|di doi|thu gom|trong|don|"
     r"nao vet|cho|"
     r"khac phuc|som)|"
-    r"(mong|xin|yeu cau|nho|de nghi)\s+(xa|chinh quyen|uy ban|lanh dao|cac cap|cac co quan|"
+    r"(mong|xin|yeu cau|nho|de nghi)\s+(xa|chinh quyen|uy ban|hoi dong nhan dan|lanh dao|cac cap|"
+    r"cac co quan|"
     r"cong ty|dien luc|nganh)|"
     r"(ba con|nguoi dan|cu tri|chung toi|dan)\s+(mong|buc xuc|phan anh|de nghi|kien nghi|yeu cau|"
     r"khon kho|lo lang|kho khan)|"
@@ -285,14 +287,15 @@ _STRONG = re.compile(
     r"cham (\d+ )?(ngay|tuan|thang|nam)|dua xe|tu tap|quay pha|trom cap|bao luc|nep po|no po|"
     r"muc nat|xieu veo|lung lay|ri set|"
     r"o ga|o voi|sat lo|sut lun|chua (duoc )?nhan (duoc )?(tien|tro cap|ho tro|luong|tien ho tro)|"
-    r"(tien|tro cap|ho tro)\b.{0,50}\bchua (duoc )?nhan|"
+    r"(tro cap|ho tro|den bu|boi thuong|tien (luong|tro cap|ho tro|den bu|boi thuong|thuong))\b"
+    r".{0,50}\bchua (duoc )?(nhan|tra|chi tra|thanh toan)|cham tien do|"
     r"xuong cap|hu hong nang|o nhiem|boc mui|mui hoi|hoi thoi|"
     r"ngap( (ung|sau|lut|nuoc))?|ung ngap|lut|xoi lo|khong (cong khai|minh bach)|"
     r"(song|mang|internet|4g|3g|5g)\b.{0,25}\b(mat lien tuc|chap chon|luc co luc khong)|"
     r"mat dien(?!\s+thoai)|cup dien|cat dien|mat nuoc(?!\s+(mat|ho|song))|cup nuoc|nhiem ban|"
     r"nuoc (ban|duc|bi ban)|"
     r"do trom|do rac|xa rac|vut rac|xa (nuoc )?thai|rac thai|bai rac tu phat|ca chet|toi om|"
-    r"lan chiem|trai phep|tha rong|"
+    r"lan chiem|chiem (het|dung|via he|long duong|le duong)|trai phep|tha rong|"
     r"karaoke\b.{0,40}\b(dem|khuya|on|to|ca ngay|suot|sang)|on ao|gay on|tieng on|"
     r"khong (duoc )?(bao|thong bao)( cho (dan|nguoi dan|ba con))? truoc|"
     r"keo dai den dem|cao hon quy dinh|(sai|trai|vuot) quy dinh|thu (sai|cao|them|vo ly)|"
@@ -331,7 +334,8 @@ _LOCAL_PLACE = re.compile(
     r"doan de|bo de|chan de|mat de|de dieu|de bao|ke (song|bien|suoi)|nuong|ray|rung|gieng|"
     r"ao (lang|ca)|ho (chua nuoc|dieu hoa)|den tin hieu|den giao thong|bang tin|nha ve sinh|"
     r"san (phoi|bong|the thao|van dong|choi)|cau (khi|treo|tre|go|bac|tam)|cay cau|cay xanh|"
-    r"diem truong|truong thpt|cong ty|xi nghiep|quan (nhau|karaoke|an|bia)|"
+    r"diem truong|truong thpt|buu dien van hoa|diem buu dien|cong ty|xi nghiep|"
+    r"quan (nhau|karaoke|an|bia)|"
     r"(dan|dan|con) (trau|bo|vit|ga|de)|trau bo|gia suc|xe (tai|cho|ben|cong nong)|"
     r"ho dan|nguoi dan|dan (lang|thon|xom)|tre con|hoc sinh|cac chau|ho ngheo|danh sach|"
     r"loa (xa|thon|dai|phat thanh|phuong)|loa dai)\b"
@@ -351,7 +355,7 @@ _PROBLEM_WORDS = re.compile(
     r"day (beo|rac|bun)|muoi nhieu|nhieu muoi|ruoi nhang|nhac to|mo nhac|den khuya|khuya|"
     r"chung chung|khong (giai thich|ro rang|minh bach)|cat ten|bi cat|loai khoi|"
     r"pha (lua|hoa mau|cay|ruong)|bi nga|nga gay|te nga|roi vai|sap roi|roi xuong|"
-    r"bi tat|tat ngom|nghi ngo|khong cong khai|"
+    r"bi tat|tat ngom|nghi ngo|khong cong khai|dong cua|chiem|"
     r"khong (vao|den|thu|sach|an toan|duoc|chiu|tra loi|giai quyet)|chua (duoc|co|nhan|ai))\b"
 )
 
@@ -366,17 +370,19 @@ _OUT_OF_SCOPE = re.compile(
     # word boundaries fold across words: "phải có phiếu lý lịch", "căn cước thì", "theo dõi tiến
     # độ", "tiền lệ phí" are not shares, a contest, changing money or small change
     r"chung khoan|co phieu(?! (ly lich|tu phap))|tu vi|boi toan|phong thuy|xem ngay|ca si|"
-    r"dien vien|hoa hau|nguoi mau|nguoi noi tieng|youtuber|tiktoker|bai hat|phim|"
+    r"dien vien|cau thu|hoa hau|nguoi mau|nguoi noi tieng|youtuber|tiktoker|bai hat|phim|"
     r"game|nau an|mon an|cong thuc nau|nguoi yeu|ke chuyen|chuyen cuoi|dat ve|ve may bay|ve tau|"
     r"ve xe|con bao|co bao khong|bao so|ap thap|ve huu|nghi huu|ban gai|ban trai|crush|"
-    r"giam can|tang can|lam dep|an gi|uong thuoc gi|dau (dau|bung|rang|lung)|taxi|grab|xe om|"
+    r"giam can|(?<!mai )tang can|lam dep|an gi|uong thuoc gi|dau (dau|bung|rang|lung)|"
+    r"taxi|grab|xe om|"
     r"tim viec|viec lam|tuyen dung|tra gop|iphone|giai toan|(lam|giai) bai tap|"
     r"bai tap (ve nha|toan|tieng)|tieng anh|hat (cho|mot)|"
     r"(?<!can )cuoc thi|thi hat|van nghe|(lam|bai|doc|viet) tho|doi (tien le|ngoai te|do la|usd)|"
     r"tien le(?! phi)|gui hang|chuyen phat|"
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
-    r"lich chieu|trong rau|doi mang|goi cuoc|bai van|(viet|lam) van|sang tieng \w+|"
+    r"lich chieu|trong rau|doi mang|goi cuoc|cai nhau|ngoai tinh|(khong|k) no may|chet may|"
+    r"thay nhot|bai van|(viet|lam) van|sang tieng \w+|"
     r"(cau|chuyen|truyen) (dua|cuoi|vui)|dua vui|"
     r"(quen|lay lai|doi|mat) mat khau( \w+)? (facebook|fb|zalo|tiktok|gmail|messenger|instagram)|"
     r"nuoi (ga|lon|ca|bo) (the nao|sao)|benh gi|"
@@ -414,6 +420,13 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(sao y|chung thuc|cong chung|photo cong chung|(ky )?xac nhan chu ky)\b",
         ),
         ("passport", r"\bho chieu\b"),
+        ("digital-signature", r"\bchu ky (so|dien tu)\b"),
+        (
+            "construction-permit",
+            r"\b(giay phep|cap phep|xin phep) xay (dung|nha)\b|"
+            r"\bxay (nha|dung)\b.{0,20}\b(xin phep|giay phep|cap phep)\b",
+        ),
+        ("personal-data", r"\b(bi )?lo (so |anh |het )?(can cuoc|thong tin|du lieu)\b"),
         (
             "digitized-results",
             r"\b(tai su dung|dung lai)\b.{0,20}\b(giay to|ket qua|ho so)\b|"
@@ -428,13 +441,15 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "death-registration",
             r"\b(khai tu|chung tu|bao tu)\b|"
-            r"\b(nguoi|ong|ba|bo|me|cha)( than| nha| noi| ngoai)?( vua| moi| da)? "
+            r"\b(nguoi|ong|ba|bo|me|cha)( than| nha| noi| ngoai)?( toi| em| minh| chau| tui)?"
+            r"( vua| moi| da)? "
             r"(mat|qua doi|tu tran)( roi)?( (hom qua|hom truoc|tuan truoc|thang truoc|nam ngoai|"
             r"sang nay|dem qua|toi qua|vua roi))?( thi| nen| can| lam| bao| co|$)",
         ),
         (
             "digitized-results",
-            r"\b(kho du lieu|vi giay to|giay to (da )?so hoa|(da|duoc) so hoa|so hoa roi)\b",
+            r"\b(kho (luu )?(du lieu|giay to)|muc du lieu|vi giay to|giay to (da )?so hoa|"
+            r"(da|duoc) so hoa|so hoa roi)\b",
         ),
         (
             "dossier-tracking",
@@ -462,7 +477,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "post-merger-documents",
             r"\b(sap nhap|sap xep don vi|(gop|nhap) (xa|tinh|huyen)|bi gop|bo (cap )?huyen|"
-            r"chinh quyen (2|hai) cap|(ten|dia chi) (xa|tinh|huyen) cu|doi ten (xa|tinh|huyen))\b",
+            r"chinh quyen (2|hai) cap|(ten|dia chi) (xa|tinh|huyen) cu|doi ten (xa|tinh|huyen)|"
+            r"(xa|tinh|huyen) (gop|nhap|sap nhap) roi)\b",
         ),
         (
             "petition-how",
@@ -529,7 +545,8 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "residence-registration",
-            r"\b(tach (ho|khau)|nhap khau|chuyen khau)\b",
+            # "nhập khẩu" is normalised to "đăng ký thường trú"; "xóa …" goes with a death
+            r"\b(tach (ho|khau)|chuyen khau|(?<!xoa )dang ky (thuong|tam) tru|khai bao tam tru)\b",
         ),
         ("citizen-reception", r"\btiep (cong )?dan\b"),
         # "mở tiệm" (a shop) folds like "tiêm" (an injection): the verb decides
@@ -548,7 +565,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "petition-status",
             r"\b(tra cuu|theo doi|kiem tra|ma) (kien nghi|phan anh)\b|"
             r"\bnhan (duoc )?(kien nghi|phan anh)\b.{0,30}\b(chua|khong)$|"
-            r"\b(kien nghi|phan anh)\b.{0,30}\b(xem|tra cuu|kiem tra|den dau|toi dau)\b|"
+            r"\b(kien nghi|phan anh)\b.{0,30}\b(xem(?! xet)|tra cuu|kiem tra|den dau|toi dau)\b|"
             r"\b(kien nghi|phan anh)\b.{0,30}\b(tra loi|xu ly|giai quyet) chua$|"
             r"\btinh trang (kien nghi|phan anh)\b|"
             # "ý kiến gửi hôm trước sao chưa thấy ai trả lời": one already sent
@@ -650,7 +667,7 @@ def formal_complaint(normalized: str) -> bool:
 # "gì" asks what ("phun thuốc gì", "nên làm món gì") except after a negation, where it means
 # "nothing at all" ("không giải quyết gì").
 _WHAT = re.compile(r"\bgi\b")
-_NOTHING = re.compile(r"\b(khong|chang|cha)( \w+){1,3} gi\b")
+_NOTHING = re.compile(r"\b(khong|chang|cha)( \w+){1,4} gi\b")
 
 
 # "lịch tiếp dân", "lịch tiêm tháng này": naming a schedule asks for it, unless the message
@@ -696,6 +713,7 @@ _TROUBLE = re.compile(
 _ASKS_THE_BOT = re.compile(
     r"^(ke|hat|doc|chi|tim|dat|mua|xem|day|goi y|huong dan|giai thich|thu tuc|viet|dich)\b|"
     r"^noi (\w+ )?(cau|chuyen)\b|"
+    r"^xin (so|so dien thoai|dia chi|thong tin|link|anh)\b|"
     r"\btoi muon (tim|hoc|biet|mua|ban|di|tim hieu|nho)\b|"
     r"^(hay |ban |bot )?(cho|giup) (toi|minh|em|tui|tao|chau|con|bac) "
     r"(nghe|xem|muon|vay|xin|so|biet|hoi)\b"
@@ -737,12 +755,26 @@ def about_a_place(normalized: str) -> bool:
 _WHY = re.compile(r"^(tai |vi )?sao\b")  # "làm sao" asks how
 
 
-def complaining_why(normalized: str) -> bool:
-    """ "Sao mùa nào xóm dưới cũng ngập vậy?": a "why" about a local problem is a complaint.
+_NEGATION = re.compile(r"\b(khong|chua|chang)\b")
+# "bao giờ xã làm lại con đường vào xóm?": asking when the commune will act is asking it to act
+_WHEN_ACT = re.compile(
+    r"^(bao gio|khi nao|den khi nao|den bao gio)\b.{0,40}\b(lam lai|sua|lap|xay|nang cap|"
+    r"don dep|trai nhua|be tong|mo rong|co (bac si|wifi|den|nuoc sach|truong|cau|duong))\b"
+)
 
-    Such a message carries a question mark but asks nothing the knowledge base could answer.
+
+def complaining_why(normalized: str) -> bool:
+    """A "why" or "when will" about a local place that complains or asks the commune to act.
+
+    "Sao mùa nào xóm dưới cũng ngập vậy?", "sao năm nay xã không hỗ trợ giống lúa cho bà con?",
+    "bao giờ xã lắp camera ở ngã ba chợ?": such a message carries a question mark but asks
+    nothing the knowledge base could answer.
     """
-    return bool(_WHY.search(normalized)) and local_report(normalized)
+    if _WHY.search(normalized):
+        return local_report(normalized) or (
+            about_a_place(normalized) and bool(_NEGATION.search(normalized))
+        )
+    return bool(_WHEN_ACT.search(normalized)) and about_a_place(normalized)
 
 
 def local_report(normalized: str) -> bool:

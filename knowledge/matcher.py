@@ -503,8 +503,11 @@ class Matcher:
             # plain fallback, in Vietnamese only
             return self._fallback(normalized, 0.0, "unreadable")
 
-        question = intents.is_question(query, raw) and not intents.complaining_why(query)
+        question = intents.is_question(query, raw)
         cue = intents.petition_cue(query)
+        if intents.complaining_why(query):
+            # "sao … không …?", "bao giờ xã sửa …?" about a local place: a request, not a question
+            question, cue = False, "strong"
         query = self._repair(query)
 
         if intents.formal_complaint(query):

@@ -473,3 +473,50 @@ def test_an_already_sent_petition_without_answer_is_a_status_question(matcher: M
 )
 def test_round_twelve_reports(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).intent == "petition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bao giờ xã làm lại cái cống đầu thôn 3?",  # asking when the commune acts asks it to
+        "khi nào trạm y tế có bác sĩ trực buổi tối?",
+        "sao năm nay xã không hỗ trợ phân bón cho bà con?",
+        "vỉa hè đường chợ bị quán xá chiếm hết",
+        "tiền đền bù đất làm đường 1 năm rồi chưa trả",
+        "kiến nghị HĐND giám sát việc xây trường chậm tiến độ",
+        "loa phường hỏng từ tết, không nghe được thông báo gì",
+    ],
+)
+def test_round_thirteen_reports(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "petition"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("bao giờ có kết quả hồ sơ đất", "dossier-tracking"),  # "when" about one's own papers
+        ("bao giờ xã tiếp dân", "citizen-reception"),
+        ("bố tôi mới mất, xin tiền mai táng cần giấy tờ gì", "death-registration"),
+        ("tài khoản bị trừ tiền mà dịch vụ công chưa nhận phí", "online-payment"),
+        ("tỉnh nhập rồi căn cước có phải đổi không", "post-merger-documents"),
+        ("chữ ký số hết hạn gia hạn thế nào", "digital-signature"),
+        ("bị lộ ảnh căn cước trên mạng thì làm gì", "personal-data"),
+        ("thủ tục nhập khẩu về nhà vợ", "residence-registration"),
+    ],
+)
+def test_round_thirteen_topics(matcher: Matcher, text: str, topic: str) -> None:
+    m = matcher.match(text)
+    assert m.intent == "faq" and (m.topic == topic or topic in m.suggestions[:1]), m
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vợ chồng cãi nhau suốt, chán quá",
+        "xe máy nhà tôi đề không nổ máy",
+        "xin số điện thoại của cầu thủ bóng đá",
+        "gửi hàng đi nước ngoài qua bưu điện",
+    ],
+)
+def test_round_thirteen_out_of_scope(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).intent == "fallback"
