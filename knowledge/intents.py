@@ -203,6 +203,7 @@ _GREETING_WORDS = _GREETING_CORE | {
     "chau",
     "ong",
     "ba",
+    "con",
 }
 # Small talk addressed to the bot ("bạn tên gì", "bạn là người hay máy", "có ai không") and a bare
 # call for attention ("ad ơi", "bot ơi", which the fillers reduce to nothing) are greetings: the
@@ -243,7 +244,8 @@ _QUESTION = re.compile(
     r"cho nao|noi nao|the nao|nhu the nao|ra sao|bao lau|khi nao|luc nao|"
     r"bao gio(?!\s+(\w+\s+)?moi)|lam sao|lam the nao|lam gi|can gi|giay to gi|can nhung gi|"
     r"co duoc khong|duoc khong|co phai|phai khong|la gi|la ai|ai la|bao nhieu|may gio|"
-    r"ngay nao(?! cung)|hom nao(?! cung)|\w+ nao tot|huong dan|cach nao|cach|muon biet|"
+    r"ngay nao(?! cung)|hom nao(?! cung)|(kenh|loai|mau|ben|buoi) nao(?! cung)|\w+ nao tot|"
+    r"huong dan|cach nao|cach|muon biet|"
     r"co the|the nao|"
     # "mấy ngày rồi" (for days now) reports; "mất mấy ngày" asks
     r"thu may|ngay may|may ngay(?! (roi|nay|lien|qua))|buoc nao|den dau roi|co nen|"
@@ -267,7 +269,9 @@ _STRONG = re.compile(
     r"(ba con|nguoi dan|cu tri|chung toi|dan)\s+(mong|buc xuc|phan anh|de nghi|kien nghi|yeu cau|"
     r"khon kho|lo lang|kho khan)|"
     r"phan anh\s+(viec|tinh trang|ve viec|hien tuong)|"
-    r"qua han|tre hen|cham tre|chua (duoc )?(giai quyet|xu ly|tra loi|sua|khac phuc)|"
+    # "khai sinh quá hạn" is a late registration, not an overdue answer
+    r"(?<!sinh )(?<!tu )(?<!ky )qua han|tre hen|cham tre|"
+    r"chua (duoc )?(giai quyet|xu ly|tra loi|sua|khac phuc)|"
     r"chua (co|thay) (ket qua|tra loi|ai)|"
     r"khong ai (sua|xu ly|giai quyet|quan tam|don|lam|ngu|thu|cho)|"
     r"chua ai|bao gio (\w+ )?moi|den bao gio|"
@@ -381,7 +385,8 @@ _OUT_OF_SCOPE = re.compile(
     r"tien le(?! phi)|gui hang|chuyen phat|"
     r"buu kien|ship hang|chu tich (nuoc|quoc hoi|tinh)|tong bi thu|thu tuong|bo truong|"
     r"bao hiem nhan tho|lai suat|cam do|sua (may|tivi|tu lanh|xe may|dien thoai)|"
-    r"lich chieu|trong rau|doi mang|goi cuoc|cai nhau|ngoai tinh|(khong|k) no may|chet may|"
+    r"lich chieu|da banh|da bong|kenh nao|tivi|trong rau|doi mang|goi cuoc|cai nhau|ngoai tinh|"
+    r"(khong|k) no may|chet may|"
     r"thay nhot|bai van|(viet|lam) van|sang tieng \w+|"
     r"(cau|chuyen|truyen) (dua|cuoi|vui)|dua vui|"
     r"(quen|lay lai|doi|mat) mat khau( \w+)? (facebook|fb|zalo|tiktok|gmail|messenger|instagram)|"
@@ -422,6 +427,12 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("passport", r"\bho chieu\b"),
         ("digital-signature", r"\bchu ky (so|dien tu)\b"),
         (
+            "vneid-login-problem",
+            r"\bvneid\b.{0,40}\b(khong|chua|ko) (cho )?(vao|dang nhap|mo)( duoc)?\b|"
+            r"\b(khong|chua) (vao|dang nhap|mo) duoc (vneid|ung dung vneid)\b|"
+            r"\bvneid\b.{0,30}\b(bi khoa|loi|quen (mat khau|passcode))\b",
+        ),
+        (
             "construction-permit",
             r"\b(giay phep|cap phep|xin phep) xay (dung|nha)\b|"
             r"\bxay (nha|dung)\b.{0,20}\b(xin phep|giay phep|cap phep)\b",
@@ -449,6 +460,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "digitized-results",
             r"\b(kho (luu )?(du lieu|giay to)|muc du lieu|vi giay to|giay to (da )?so hoa|"
+            r"(khong can|co phai|phai) nop lai|"
             r"(da|duoc) so hoa|so hoa roi)\b",
         ),
         (
@@ -490,6 +502,9 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^((toi|minh|em|chau|tui) )?((muon|can|xin) )?(gui |nop |lam )?"
             r"(kien nghi|phan anh|gop y)"
             r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
+            # anonymity
+            r"\b(kien nghi|phan anh|gop y)\b.{0,20}\ban danh\b|"
+            r"\ban danh\b.{0,20}\b(kien nghi|phan anh|gop y)\b|"
             # what happens to a petition once sent
             r"\b(kien nghi|phan anh)\b.{0,20}\b(ai (xu ly|giai quyet|tra loi)(?! chua)|"
             r"mat bao lau|bao lau (thi |moi )?(co|duoc) tra loi)\b|"
@@ -506,7 +521,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "bot-help",
-            r"^((ban|bot|em|minh|toi|tro ly ao|o day|trang nay)( nay)? )*(co the )?"
+            r"^((ban|bot|em|may|minh|toi|tro ly ao|o day|trang nay)( nay)? )*(co the )?"
             r"(hoi|lam|giup|ho tro|tra loi|biet) (duoc (nhung )?|nhung )(gi|viec gi|cai gi)"
             r"( cho (toi|minh|em|chau|tui|bac|nguoi dan))?( o day| vay| the)?$|"
             r"^(chi|huong dan)( cho)?( (toi|minh|em|chau|tui|bac))? cach (dung|su dung)"
@@ -534,7 +549,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # the certificate itself, even when it is wanted for a wedding
         (
             "marital-status-certificate",
-            r"\b(xac nhan|chung nhan|chung minh|giay) (tinh trang hon nhan|doc than|"
+            r"\b(xac nhan|chung nhan|chung minh|giay)( \w+)? (tinh trang hon nhan|doc than|"
             r"chua (co )?(vo|chong|ket hon))\b",
         ),
         # the procedure, not a birth certificate handed in for another one

@@ -295,6 +295,17 @@ _PHRASE_RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("so hong",), r"\bso\s+hong\b", "so do"),
     (("chich ngua",), r"\bchich\s+ngua\b", "tiem phong"),  # southern "chích ngừa"
     # southern "làm hôn thú"; "ly hôn thủ tục" is a divorce procedure
+    # southern speech: "không vô được" (vào), "coi" (xem), "bữa trước" (hôm trước), "khỏi nộp"
+    # (không cần), "làm rớt", "mất tiêu" (mất); "mã 6 số" is the VNeID passcode
+    # ("chưa vợ", "cho vợ" are about a wife: only the frames below are "vô")
+    (("vo",), r"\b(khong|ko|k)\s+vo\s+(duoc|dc)\b", r"khong vao \2"),
+    (("vo",), r"\bcho\s+vo\s+(?=(nua|duoc|dc)\b)", "cho vao "),
+    (("coi",), r"\bcoi\b(?!\s+(xe|bao|hu|dong))", "xem"),
+    (("bua",), r"\bbua\s+(truoc|hom|qua)\b", "hom truoc"),
+    (("khoi",), r"\bkhoi\s+(?=(nop|lam|phai|mang|xin|can)\b)", "khong can "),
+    (("rot",), r"\blam\s+rot\b", "lam mat"),
+    (("tieu",), r"\bmat\s+tieu\b", "mat"),
+    (("so",), r"\bma\s+(6|sau)\s+so\b", "passcode mat khau"),
     (("hon thu",), r"(?<!\bly )\bhon\s+thu\b(?!\s+tuc)", "dang ky ket hon"),
     # southern "vô" (vào) an app or a site; "hổng được" closing a message is "không được" (a
     # "hỏng" anywhere else is broken, which reports rely on)
@@ -426,8 +437,17 @@ def _expand(folded: str) -> str:
     return " ".join(out)
 
 
+# Spoken fillers, recognisable only with their marks ("ờ", "ừm"; "hả", "á" closing a clause):
+# without marks they fold into words ("o" = ở, "ha" in Hà Nội, "a" is dropped anyway).
+_SPOKEN_FILLERS = re.compile(
+    r"(?<!\w)(ờ+|ừ+m*|ờm|ơ|ừa|hả)(?!\w)|(?<!\w)á(?=\s*(?:[,.!?…]|$))", re.IGNORECASE
+)
+
+
 @lru_cache(maxsize=8192)
 def _normalize_str(text: str) -> str:
+    if not text.isascii():
+        text = _SPOKEN_FILLERS.sub(" ", unicodedata.normalize("NFC", text))
     folded = fold(text)
     if not folded:
         return ""

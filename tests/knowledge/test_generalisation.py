@@ -520,3 +520,37 @@ def test_round_thirteen_topics(matcher: Matcher, text: str, topic: str) -> None:
 )
 def test_round_thirteen_out_of_scope(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).intent == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ờ cái hồ sơ nộp bữa trước á giờ coi ở đâu", "cai ho so nop hom truoc gio xem o dau"),
+        ("ừm không vô được vneid hả", "khong vao duoc vneid"),
+        ("làm rớt cái căn cước mất tiêu rồi", "lam mat cai can cuoc mat roi"),
+        ("quên mã 6 số", "quen passcode mat khau"),
+        ("lần này khỏi nộp lại hả", "lan nay khong can nop lai"),
+        ("Hà Nội", "ha noi"),  # "hả" is a filler only with its mark
+        ("làm căn cước cho vợ", "lam can cuoc cho vo"),  # "cho vợ" is not "cho vô"
+        ("con chưa vợ", "con chua vo"),
+        ("khói đen", "khoi den"),
+    ],
+)
+def test_spoken_fillers_and_southern_words(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        ("đăng ký khai sinh quá hạn", "faq", "birth-registration"),  # late, not overdue
+        ("kiến nghị có ẩn danh được không", "faq", "petition-how"),
+        ("mày làm được những việc gì", "faq", "bot-help"),
+        ("sao vneid không cho vô nữa, bấm hoài không vô được", "faq", "vneid-login-problem"),
+        ("ờ chào con nha", "greeting", None),
+        ("tối nay có đá banh không, kênh nào chiếu", "fallback", None),
+    ],
+)
+def test_round_fifteen(matcher: Matcher, text: str, intent: str, topic: str | None) -> None:
+    m = matcher.match(text)
+    assert m.intent == intent and (topic is None or topic in (m.topic, *m.suggestions[:1])), m
