@@ -380,6 +380,7 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.match(word) is not None
 
 
+@lru_cache(maxsize=65536)
 def _telex(token: str) -> str:
     """The syllable a Telex-typed token stands for, or the token unchanged."""
     if not token.isalpha() or len(token) < 2 or token in ENGLISH_WORDS:
