@@ -500,7 +500,7 @@ TOPIC_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"( (cho|len|toi|den|voi) \w+( \w+)?)? (the nao|lam sao|qua dau|o dau|bang cach nao)$|"
             # "tôi muốn kiến nghị": wanting to file one
             r"^((toi|minh|em|chau|tui) )?((muon|can|xin) )?(gui |nop |lam )?"
-            r"(kien nghi|phan anh|gop y)"
+            r"(kien nghi|phan anh|gop y|y kien( de xuat| dong gop)?|de xuat)"
             r"( (voi|len|cho) (xa|hoi dong nhan dan|uy ban))?$|"
             # anonymity
             r"\b(kien nghi|phan anh|gop y)\b.{0,20}\ban danh\b|"

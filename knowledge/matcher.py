@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 COMPLAINT_TOPIC = "complaint-vs-petition"
 STATUS_TOPIC = "petition-status"
+HOW_TOPIC = "petition-how"
 
 PETITION_REPLY = (
     "Có vẻ bạn đang phản ánh một việc cần xã xử lý. "
@@ -516,9 +517,9 @@ class Matcher:
                 return self._answer(hit, 1.0, normalized, "formal-complaint")
 
         cues = intents.topic_cues(query)
-        if STATUS_TOPIC in cues:
-            # "ý kiến gửi hôm trước sao chưa ai trả lời" asks about a petition already sent: its
-            # complaint words do not make it a new one
+        if STATUS_TOPIC in cues or (HOW_TOPIC in cues and len(query.split()) <= 6):
+            # "ý kiến gửi hôm trước sao chưa ai trả lời" asks about a petition already sent, and
+            # "gửi ý kiến đề xuất" about how to send one: their request words file nothing yet
             cue, question = None, True
         if cue == "strong" and not question:
             return self._petition(normalized, 0.9, "petition:strong")

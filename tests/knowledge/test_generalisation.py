@@ -554,3 +554,10 @@ def test_spoken_fillers_and_southern_words(text: str, expected: str) -> None:
 def test_round_fifteen(matcher: Matcher, text: str, intent: str, topic: str | None) -> None:
     m = matcher.match(text)
     assert m.intent == intent and (topic is None or topic in (m.topic, *m.suggestions[:1])), m
+
+
+def test_asking_how_to_propose_is_not_a_proposal(matcher: Matcher) -> None:
+    m = matcher.match("gửi ý kiến đề xuất")
+    assert (m.intent, m.topic) == ("faq", "petition-how")
+    assert matcher.match("đề xuất làm đường thôn 3").intent == "petition"
+    assert matcher.match("kiến nghị sửa đèn đường").intent == "petition"
