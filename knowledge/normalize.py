@@ -294,31 +294,31 @@ _PHRASE_RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("bao tu",), r"\bgiay\s+bao\s+tu\b", "giay chung tu"),
     (("so hong",), r"\bso\s+hong\b", "so do"),
     (("chich ngua",), r"\bchich\s+ngua\b", "tiem phong"),  # southern "chích ngừa"
-    # southern "làm hôn thú"; "ly hôn thủ tục" is a divorce procedure
     # southern speech: "không vô được" (vào), "coi" (xem), "bữa trước" (hôm trước), "khỏi nộp"
-    # (không cần), "làm rớt", "mất tiêu" (mất); "mã 6 số" is the VNeID passcode
-    # ("chưa vợ", "cho vợ" are about a wife: only the frames below are "vô")
+    # (không cần), "làm rớt", "mất tiêu" (mất); "mã 6 số" is the VNeID passcode.
+    # "vô" only in the frames below: "chưa vợ", "cho vợ" are about a wife
     (("vo",), r"\b(khong|ko|k)\s+vo\s+(duoc|dc)\b", r"khong vao \2"),
     (("vo",), r"\bcho\s+vo\s+(?=(nua|duoc|dc)\b)", "cho vao "),
+    (
+        ("vo",),
+        r"\bvo\s+(?=(vneid|app|ung dung|dich vu cong|cong dich vu|trang|web|website|tai khoan)\b)",
+        "vao ",
+    ),
+    # "hổng được" closing a message is "không được"; a "hỏng" anywhere else is broken, which
+    # reports rely on
+    (
+        ("hong",),
+        r"\bhong\s+(duoc|dc|biet)(?=(\s+(chau|con|em|a|ah|oi|nhen|ha|vay|ne))*\s*$)",
+        r"khong \1",
+    ),
     (("coi",), r"\bcoi\b(?!\s+(xe|bao|hu|dong))", "xem"),
     (("bua",), r"\bbua\s+(truoc|hom|qua)\b", "hom truoc"),
     (("khoi",), r"\bkhoi\s+(?=(nop|lam|phai|mang|xin|can)\b)", "khong can "),
     (("rot",), r"\blam\s+rot\b", "lam mat"),
     (("tieu",), r"\bmat\s+tieu\b", "mat"),
     (("so",), r"\bma\s+(6|sau)\s+so\b", "passcode mat khau"),
+    # southern "làm hôn thú"; "ly hôn thủ tục" is a divorce procedure
     (("hon thu",), r"(?<!\bly )\bhon\s+thu\b(?!\s+tuc)", "dang ky ket hon"),
-    # southern "vô" (vào) an app or a site; "hổng được" closing a message is "không được" (a
-    # "hỏng" anywhere else is broken, which reports rely on)
-    (
-        ("vo",),
-        r"\bvo\s+(?=(vneid|app|ung dung|dich vu cong|cong dich vu|trang|web|website|tai khoan)\b)",
-        "vao ",
-    ),
-    (
-        ("hong",),
-        r"\bhong\s+(duoc|dc|biet)(?=(\s+(chau|con|em|a|ah|oi|nhen|ha|vay|ne))*\s*$)",
-        r"khong \1",
-    ),
     (("zalo",), r"\bzalo\s+oa\b", "zalo"),
     (("quoc gia",), r"\bdich\s+vu\s+cong\s+quoc\s+gia\b", "cong dich vu cong quoc gia"),
     (("cong cong",), r"\bcong\s+cong\s+dich\b", "cong dich"),

@@ -98,11 +98,11 @@ def event_view(
         or {"citizen": "Công dân", "system": "Hệ thống"}.get(event.actor_kind, ""),
         "public_note": event.public_note,
         "internal_note": internal,
-        "data": {k: v for k, v in (event.data or {}).items() if k != "citizen_note"}
+        "data": {k: v for k, v in data.items() if k != "citizen_note"}
         if user.can("personal")
         else {
             k: v
-            for k, v in (event.data or {}).items()
+            for k, v in data.items()
             if k in ("due", "committee", "reason", "category", "from_category")
         },
     }
