@@ -8,10 +8,13 @@ tests check the committed files are what it builds.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx.document import Document as DocumentObject
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
 from bot.documents.layout import (
     CENTER,
@@ -85,7 +88,7 @@ def signature_block(doc: DocumentObject) -> None:
 
 
 def compilation() -> DocumentObject:
-    doc = new_document()
+    doc = new_document("Báo cáo tổng hợp ý kiến, kiến nghị của cử tri")
     header_block(doc)
     title_block(
         doc,
@@ -136,7 +139,7 @@ APPENDIX_HEAD = [
 
 
 def appendix() -> DocumentObject:
-    doc = new_document(landscape=True)
+    doc = new_document("Phụ lục danh mục ý kiến, kiến nghị của cử tri", landscape=True)
     para(doc, [("Phụ lục", "b")], align=CENTER, first_line=None, after=0, line=1.0)
     para(
         doc,
@@ -152,6 +155,7 @@ def appendix() -> DocumentObject:
     table = grid_table(doc, 10, APPENDIX_COLS)
     for cell, text in zip(table.rows[0].cells, APPENDIX_HEAD, strict=True):
         centred(clear(cell), text, "b", size=13, before=3).paragraph_format.space_after = 3
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     row_tags = {1: "{%tr for s in sections %}", 3: "{%tr for r in s.rows %}", 5: "{%tr endfor %}"}
     row_tags |= {6: "{%tr endfor %}", 7: "{%tr if empty %}", 9: "{%tr endif %}"}
     for index, text in row_tags.items():
@@ -193,6 +197,7 @@ def _tally_table(doc: DocumentObject) -> None:
     table = grid_table(doc, 5, TALLY_COLS)
     for cell, text in zip(table.rows[0].cells, TALLY_HEAD, strict=True):
         centred(clear(cell), text, "b", size=12, before=2).paragraph_format.space_after = 2
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     tag(merged_row(table, 1), "{%tr for t in committee_tallies %}")
     rows = [("{{ t.stt }}", "{{ t.name }}", "t", ""), ("", "{{ overall_tally.name }}", "", "b")]
     for index, (stt, name, var, style) in zip((2, 4), rows, strict=True):
@@ -206,7 +211,7 @@ def _tally_table(doc: DocumentObject) -> None:
 
 
 def results() -> DocumentObject:
-    doc = new_document()
+    doc = new_document("Báo cáo kết quả giải quyết ý kiến, kiến nghị của cử tri")
     header_block(doc)
     title_block(
         doc,
@@ -277,13 +282,26 @@ def results() -> DocumentObject:
 BUILDERS = {"compilation.docx": compilation, "appendix.docx": appendix, "results.docx": results}
 
 
+def _reproducible(doc: DocumentObject) -> bytes:
+    """The .docx with fixed zip timestamps, so rebuilding an unchanged template changes no byte."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 3, 5, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
 def build(directory: Path = BUNDLED_DIR) -> list[Path]:
     """Write the three templates into ``directory``; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, builder in BUILDERS.items():
         path = directory / name
-        builder().save(path)
+        path.write_bytes(_reproducible(builder()))
         paths.append(path)
     return paths
 

@@ -33,9 +33,11 @@ CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def new_document(*, landscape: bool = False) -> DocumentObject:
+def new_document(title: str, *, landscape: bool = False) -> DocumentObject:
     """An empty A4 document with the decree's margins, fonts and page numbers."""
     doc = Document()
+    props = doc.core_properties
+    props.title, props.author, props.comments, props.language = title, "", "", "vi-VN"
     section = doc.sections[0]
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
