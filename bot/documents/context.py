@@ -116,7 +116,7 @@ def compilation(report: CompilationReport) -> Context:
     """Placeholders of compilation.docx."""
     committees = []
     stt = 0
-    for ci, section in enumerate(report.sections, start=1):
+    for section in report.sections:
         fields = []
         for field in section.fields:
             items = []
@@ -139,14 +139,13 @@ def compilation(report: CompilationReport) -> Context:
             name = f.text(section.name)
             committees.append(
                 {
-                    "roman": f.roman(ci),
                     "name": name,
                     "name_upper": name.upper(),
                     "count": f.number(sum(len(x["items"]) for x in fields)),
                     "fields": fields,
                 }
             )
-    for i, c in enumerate(committees, start=1):  # renumber: empty committees are left out
+    for i, c in enumerate(committees, start=1):  # numbered after empty ones are left out
         c["roman"] = f.roman(i)
     on_spot = [
         {

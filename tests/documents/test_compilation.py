@@ -239,3 +239,17 @@ def test_an_empty_session_renders_a_short_honest_report():
     no_meetings = lines(open_docx(render_compilation(empty_compilation(meetings=0))))
     assert "Không có ý kiến, kiến nghị nào của cử tri gửi đến kỳ họp thứ 9." in no_meetings
     assert not any("hội nghị tiếp xúc cử tri, với" in t for t in no_meetings)
+
+
+def test_a_committee_without_items_is_left_out_and_the_numbering_closes_up():
+    sections = (
+        CommitteeSection("Ban Pháp chế", (FieldSection("An ninh", ()),)),
+        *_sections(["Ban Kinh tế - Ngân sách", "Ban Văn hóa - Xã hội"], []),
+    )
+    text = lines(open_docx(render_compilation(empty_compilation(sections=sections))))
+    headings = [t for t in text if t.endswith("THEO DÕI")]
+    assert headings == [
+        "I. LĨNH VỰC DO BAN KINH TẾ - NGÂN SÁCH THEO DÕI",
+        "II. LĨNH VỰC DO BAN VĂN HÓA - XÃ HỘI THEO DÕI",
+    ]
+    assert not any("An ninh" in t or "PHÁP CHẾ" in t for t in text)
