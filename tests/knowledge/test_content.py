@@ -32,7 +32,7 @@ def test_every_topic_has_an_entry(kb: KnowledgeBase) -> None:
 
 
 def test_bundled_data_has_no_errors_or_warnings(profile: CommuneProfile) -> None:
-    today = dt.date(2026, 11, 21)
+    today = dt.date(2026, 12, 2)
     _, profile_issues = check_profile(None, today=today)
     assert [str(i) for i in profile_issues] == []
     assert [str(i) for i in check_knowledge(profile, None, today=today)] == []
