@@ -97,9 +97,7 @@ def _parse(raw: Any, src: str, issues: list[Issue]) -> ReplacedDocument | None:
         return None
     for key in raw:
         if key not in _FIELDS:
-            issues.append(
-                Issue(src, line_of(raw, key), "error", f"trường không hợp lệ '{key}'")
-            )
+            issues.append(Issue(src, line_of(raw, key), "error", f"trường không hợp lệ '{key}'"))
     missing = [k for k in _REQUIRED if not str(raw.get(k) or "").strip()]
     if missing:
         issues.append(Issue(src, line, "error", f"thiếu trường bắt buộc '{missing[0]}'"))

@@ -22,7 +22,7 @@ def contract_topics() -> set[str]:
 def test_topics_file_matches_shared_topics_md() -> None:
     ids = set(re.findall(r"^\| ([a-z0-9-]+) \|", TOPICS_MD.read_text(encoding="utf-8"), re.M))
     ids.discard("id")
-    assert len(ids) == 45
+    assert len(ids) == 55
     assert contract_topics() == ids
 
 
