@@ -103,6 +103,7 @@ class Server:
         return self.proc.pid
 
     async def start(self, ready_path: str = "/healthz", within: float = 90) -> Server:
+        self.ready_path = ready_path
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.argv,
@@ -227,6 +228,11 @@ class Bench:
         """A started ``python -m bot run`` on ``db_url``."""
         server = Server(self, name, [PY, "-m", "bot", "run"], self.bot_env(db_url, **extra))
         return await server.start()
+
+    async def restart(self, server: Server) -> Server:
+        """The same command on the same port again (after a kill -9)."""
+        again = Server(self, server.name + "+", server.argv, dict(server.env))
+        return await again.start(server.ready_path)
 
     async def helper(self, name: str, script: str, *args: str, ready: str = "/") -> Server:
         """A started helper process from bench/ (the bare app, the fake Zalo server)."""
