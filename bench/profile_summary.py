@@ -9,7 +9,8 @@ releases the GIL — SQLite executing a statement, the kernel — is not in them
 ``module:function`` (a repository file as its dotted module, a library by its import path).
 "Cumulative" counts a sample once per function even when the function recurses. The buckets at
 the end group the hot path into the parts issue 15 names, by the innermost bucketed project
-function on the stack, so each sample is counted in exactly one bucket.
+function on the stack, so each sample is counted in exactly one bucket; samples of SQLAlchemy
+running inside a greenlet carry no project frame (see MAIN_ROOT) and are grouped by their root.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ BUCKETS = [
     ("other bot code (/healthz, staff, channels)", r"^bot\.(?!__main__:)"),
     ("aiohttp server, JSON, event loop (no project frame)", r"."),
 ]
+# SQLAlchemy's asyncio layer runs the ORM inside greenlets; py-spy shows such a stack on its own,
+# rooted at the function greenlet_spawn called (Session.execute, the commit…), not under its
+# caller. Those samples are grouped by that root.
+MAIN_ROOT = ":_run_module_as_main"  # python -m bot
 SITE = re.compile(r".*/(?:site|dist)-packages/")
 
 
@@ -69,18 +74,28 @@ def summarise(path: Path, root: str, top: int = 25) -> str:
     own: Counter[str] = Counter()
     cumulative: Counter[str] = Counter()
     buckets: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
     patterns = [(label, re.compile(rx)) for label, rx in BUCKETS]
     for stack, weight in samples:  # speedscope stacks run from the root to the leaf
         frames = [names[i] for i in stack]
-        if frames:
-            own[frames[-1]] += weight
+        if not frames:
+            continue
+        own[frames[-1]] += weight
+        packages[frames[-1].split(":")[0].split(".")[0]] += weight
         for name in set(frames):
             cumulative[name] += weight
-        buckets[_bucket(frames, patterns)] += weight
+        if frames[0].endswith(MAIN_ROOT):
+            buckets[_bucket(frames, patterns)] += weight
+        else:
+            buckets[f"SQLAlchemy in a greenlet, under {frames[0]} (caller not on the stack)"] += (
+                weight
+            )
     lines = [f"{len(samples)} samples ({path.name})", "", "own time (the function itself):"]
     lines += [f"  {w / total * 100:5.1f} %  {n}" for n, w in own.most_common(top)]
     lines += ["", "cumulative time (the function and what it calls):"]
     lines += [f"  {w / total * 100:5.1f} %  {n}" for n, w in cumulative.most_common(top)]
+    lines += ["", "own time by package (where the leaf frame lives):"]
+    lines += [f"  {w / total * 100:5.1f} %  {n}" for n, w in packages.most_common(12)]
     lines += ["", "by part of the hot path (innermost project function on the stack):"]
     lines += [f"  {w / total * 100:5.1f} %  {n}" for n, w in buckets.most_common()]
     return "\n".join(lines)
