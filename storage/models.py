@@ -128,6 +128,9 @@ class ConversationState(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The buttons recently offered to this user (handlers.offered_buttons): typed or tapped
+    # labels are mapped back through them without reading the outbox.
+    offered: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class InboundEvent(Base):
