@@ -32,7 +32,7 @@ USER = 4_200_001
 
 
 @dataclass(frozen=True)
-class TestChoice(Payload, prefix="test"):
+class ButtonChoice(Payload, prefix="test"):
     """A button payload only these tests use."""
 
     value: str
@@ -213,11 +213,11 @@ async def test_share_contact_button_and_reply_keyboard_labels(telegram) -> None:
             ],
         )
 
-    async def skipped(ctx, press: TestChoice) -> None:
+    async def skipped(ctx, press: ButtonChoice) -> None:
         ctx.reply(f"đã bỏ qua ({press.value})")
 
     runtime.registry.command("sdt")(ask_phone)
-    runtime.registry.payload(TestChoice)(skipped)
+    runtime.registry.payload(ButtonChoice)(skipped)
     chat = telegram.chat(USER)
     await chat.say("/sdt")
     keyboard = chat.last[0]["reply_markup"]
@@ -237,11 +237,11 @@ async def test_a_payload_longer_than_callback_data_allows_travels_as_a_digest(te
     async def offer(ctx, _args: str) -> None:
         ctx.reply("Chọn:", buttons=[Button("Thôn rất dài", payload=f"test:{long_value}")])
 
-    async def chosen(ctx, press: TestChoice) -> None:
+    async def chosen(ctx, press: ButtonChoice) -> None:
         ctx.reply("ok")
 
     runtime.registry.command("chon")(offer)
-    runtime.registry.payload(TestChoice)(chosen)
+    runtime.registry.payload(ButtonChoice)(chosen)
     chat = telegram.chat(USER)
     await chat.say("/chon")
     data = chat.button("Thôn rất dài")["callback_data"]

@@ -149,7 +149,7 @@ async def test_a_concurrent_write_detected_by_the_database_is_the_same_clear_ref
         petition.status = "screening"
         raise StaleDataError("UPDATE statement on table 'petitions' expected to update 1 row")
 
-    monkeypatch.setattr(actions.lifecycle, "apply_action", racing)
+    monkeypatch.setattr(actions.workflow, "apply_action", racing)
     try:
         response = await agent.act(code, "screen")
         assert response.status == 409 and "vừa được người khác cập nhật" in agent.last_html
