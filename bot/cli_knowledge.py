@@ -234,8 +234,8 @@ def _show_path(path: str) -> str:
 def cmd_kb_check(args: argparse.Namespace) -> int:
     """Validate the commune profile, the knowledge base and the messages; non-zero on errors."""
     from handlers.texts.loader import check_texts
-    from knowledge.base import check_knowledge
-    from knowledge.profile import check_profile
+    from knowledge.kb_loader import check_knowledge
+    from knowledge.profile_check import check_profile
 
     settings = _settings()
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()

@@ -50,7 +50,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from knowledge import intents
-from knowledge.base import Entry, KnowledgeBase, Link
+from knowledge.entries import Entry, KnowledgeBase, Link
 from knowledge.normalize import fold, normalize
 
 __all__ = ["Match", "Matcher", "Suggestion"]

@@ -2,15 +2,16 @@
 
 Menu and help (``menu``), the matcher's answers (``answers``), filing a petition (``offer``,
 ``intake`` with ``intake_place`` and ``intake_contact``, ``drafts``), status (``lookup``),
-follow-up (``followup``) and data deletion (``privacy``). The petition rules are the workflow's
-(``handlers.workflow``): these modules call it and never the other way round. ``register`` puts
-every handler in the registry, in the order a reader expects.
+the council's question (``followup``), rating the answer (``rating``) and data deletion
+(``privacy``). The petition rules are the workflow's (``handlers.workflow``): these modules call
+it and never the other way round. ``register`` puts every handler in the registry, in the order
+a reader expects.
 """
 
 from __future__ import annotations
 
 from handlers import router, typed_choices
-from handlers.chat import answers, followup, intake, lookup, menu, offer, privacy
+from handlers.chat import answers, followup, intake, lookup, menu, offer, privacy, rating
 from handlers.chat.drafts import DraftChoice
 from handlers.payloads import AskPayload, EntryPayload, MenuPage, TopicPayload
 from handlers.registry import Registry
@@ -42,7 +43,7 @@ def register(registry: Registry) -> None:
 
     registry.add_flow(intake.INTAKE)
     registry.add_flow(followup.INFO)
-    registry.add_flow(followup.COMMENT)
+    registry.add_flow(rating.COMMENT)
     registry.add_flow(privacy.ERASE)
 
     registry.payload(AskPayload)(menu.on_ask)
@@ -53,7 +54,7 @@ def register(registry: Registry) -> None:
     registry.payload(DraftChoice)(offer.on_draft_choice)
     registry.payload(Track)(lookup.on_track)
     registry.payload(AnswerQuestion)(followup.on_answer_question)
-    registry.payload(Rating)(followup.on_rating)
+    registry.payload(Rating)(rating.on_rating)
 
     registry.interceptor(typed_choices.typed_choice)
     registry.interceptor(lookup.code_interceptor)

@@ -1,14 +1,9 @@
-"""After filing: answering the council's question and rating the answer, in chat.
+"""After filing: answering the council's question in chat (rating the answer: ``rating``).
 
-* Needs information: staff ask with ``request_info``; the notification carries ``pinfo:<code>``.
-  The submitter's next message after that notification reached them (text and/or photos) is the
-  answer — or they press the button and then write. The answer becomes the ``info_received``
-  event's public note (photos become attachments) and the petition returns to screening.
-* Satisfaction: the ``answer`` notification carries ``psat:<code>:yes|no``. Yes closes the
-  petition; No asks for a short comment and reopens it with that comment for staff to read.
-  A rating is recorded once: a second press changes nothing.
-* Silence: the workflow's timer closes answered petitions nobody rated
-  (``handlers.workflow.timers``).
+Staff ask with ``request_info``; the notification carries ``pinfo:<code>``. The submitter's next
+message after that notification reached them (text and/or photos) is the answer — or they press
+the button and then write. The answer becomes the ``info_received`` event's public note (photos
+become attachments) and the petition returns to screening.
 """
 
 from __future__ import annotations
@@ -27,19 +22,16 @@ from handlers.chat.ui import media_items
 from handlers.context import Context
 from handlers.flow import Flow, FlowDraft
 from handlers.memory import Remembered
-from handlers.texts.chat import ChatTexts
 from handlers.texts.followup import FollowupTexts
 from handlers.texts.lookup import LookupTexts
 from handlers.texts.workflow import WorkflowTexts
 from handlers.types import Attachment, Inbound
-from handlers.workflow.buttons import AnswerQuestion, Rating, track_button
-from handlers.workflow.states import ANSWERED, NEEDS_INFO
+from handlers.workflow.buttons import AnswerQuestion, track_button
+from handlers.workflow.states import NEEDS_INFO
 from storage import petitions as repo
 from storage.models import Petition
 
 MAX_ANSWER = 4000
-MAX_COMMENT = 2000
-SATISFIED, UNSATISFIED = "satisfied", "unsatisfied"
 
 
 @dataclass
@@ -60,13 +52,13 @@ class Hold:
 HOLD = Remembered("pinfo_hold", Hold)
 
 
-def _citizen(ctx: Context, petition: Petition) -> workflow.Actor:
+def citizen_actor(ctx: Context, petition: Petition) -> workflow.Actor:
     t = WorkflowTexts.of(ctx.texts)
     own = petition.identity_id == ctx.identity.id
     return workflow.Actor("citizen", None, t.actor_submitter() if own else t.actor_follower())
 
 
-async def _petition(ctx: Context, raw_code: str, *, lock: bool = False) -> Petition | None:
+async def petition_by_code(ctx: Context, raw_code: str, *, lock: bool = False) -> Petition | None:
     """The petition with this code in this commune, or None (locked for a change)."""
     code = repo.normalize_code(raw_code or "")
     if code is None:
@@ -79,12 +71,12 @@ async def _petition(ctx: Context, raw_code: str, *, lock: bool = False) -> Petit
     return petition
 
 
-def _not_found(ctx: Context, raw_code: str) -> None:
+def not_found(ctx: Context, raw_code: str) -> None:
     code = repo.normalize_code(raw_code or "") or raw_code[:12]
     ctx.reply(LookupTexts.of(ctx.texts).not_found(code=code), buttons=main_menu_buttons(ctx.texts))
 
 
-def _status(ctx: Context, petition: Petition) -> str:
+def status_label(ctx: Context, petition: Petition) -> str:
     return WorkflowTexts.of(ctx.texts).status.text(petition.status, petition.status)
 
 
@@ -117,7 +109,7 @@ async def record_answer(
     await workflow.info_received(
         ctx,
         petition,
-        _citizen(ctx, petition),
+        citizen_actor(ctx, petition),
         workflow.Change(public_note=note, data={"attachments": len(items)}),
     )
     media = t.info_media(count=len(items)) if items else ""
@@ -143,7 +135,7 @@ class InfoFlow(Flow[PetitionDraft]):
     async def prompt_answer(self, ctx: Context) -> None:
         t = FollowupTexts.of(ctx.texts)
         code = self.draft(ctx).code
-        petition = await _petition(ctx, code)
+        petition = await petition_by_code(ctx, code)
         question = await _question(ctx, petition) if petition else ""
         ask = t.ask_info(code=code, question=question)
         if ctx.capabilities.accepts_media:
@@ -155,16 +147,16 @@ class InfoFlow(Flow[PetitionDraft]):
             await self.prompt(ctx)
             return
         code = self.draft(ctx).code
-        petition = await _petition(ctx, code, lock=True)
+        petition = await petition_by_code(ctx, code, lock=True)
         if petition is None or petition.identity_id != ctx.identity.id:
             self.finish(ctx)
-            _not_found(ctx, code)
+            not_found(ctx, code)
             return
         if petition.status != NEEDS_INFO:
             self.finish(ctx)
             ctx.reply(
                 FollowupTexts.of(ctx.texts).info_not_needed(
-                    code=code, status=_status(ctx, petition)
+                    code=code, status=status_label(ctx, petition)
                 ),
                 buttons=[menu_button(ctx.texts)],
             )
@@ -202,16 +194,16 @@ INFO = InfoFlow()
 async def on_answer_question(ctx: Context, press: AnswerQuestion) -> None:
     """pinfo:CODE — the submitter wants to answer; a stale button says why it does nothing."""
     t = FollowupTexts.of(ctx.texts)
-    petition = await _petition(ctx, press.code)
+    petition = await petition_by_code(ctx, press.code)
     if petition is None or not await repo.can_view(ctx.session, petition, ctx.identity.id):
-        _not_found(ctx, press.code)
+        not_found(ctx, press.code)
         return
     if petition.identity_id != ctx.identity.id:
         ctx.reply(t.info_only_submitter(code=petition.code), buttons=[menu_button(ctx.texts)])
         return
     if petition.status != NEEDS_INFO:
         ctx.reply(
-            t.info_not_needed(code=petition.code, status=_status(ctx, petition)),
+            t.info_not_needed(code=petition.code, status=status_label(ctx, petition)),
             buttons=[menu_button(ctx.texts)],
         )
         return
@@ -291,131 +283,3 @@ async def answer_interceptor(ctx: Context) -> bool | Inbound:
         return False
     await record_answer(ctx, locked, text, msg.attachments)
     return True
-
-
-# --- satisfaction -----------------------------------------------------------------------------
-
-
-async def on_rating(ctx: Context, press: Rating) -> None:
-    """psat:CODE:yes|no from the answer notification (submitter or follower)."""
-    t = FollowupTexts.of(ctx.texts)
-    petition = await _petition(ctx, press.code, lock=True)
-    if petition is None or not await repo.can_view(ctx.session, petition, ctx.identity.id):
-        _not_found(ctx, press.code)
-        return
-    code = petition.code
-    if press.choice not in ("yes", "no"):
-        ctx.reply(ChatTexts.of(ctx.texts).stale_button(), buttons=main_menu_buttons(ctx.texts))
-        return
-    if petition.satisfaction is not None:
-        ctx.reply(t.sat_already(code=code), buttons=[menu_button(ctx.texts)])
-        return
-    if petition.status != ANSWERED:
-        ctx.reply(
-            t.sat_not_now(code=code, status=_status(ctx, petition)),
-            buttons=[menu_button(ctx.texts)],
-        )
-        return
-    if press.choice == "yes":
-        petition.satisfaction = SATISFIED
-        await workflow.close(
-            ctx,
-            petition,
-            _citizen(ctx, petition),
-            workflow.Change(data={"satisfaction": SATISFIED}),
-            skip_identity_id=ctx.identity.id,
-        )
-        ctx.reply(
-            t.sat_thanks(code=code),
-            buttons=[menu_button(ctx.texts)],
-            meta={"petition_code": code, "status": petition.status},
-        )
-        return
-    petition.satisfaction = UNSATISFIED
-    if ctx.flow:
-        # A draft is open: do not replace it; reopen now, without a comment.
-        ctx.reply(await reopen(ctx, code, None), buttons=[menu_button(ctx.texts)])
-        return
-    await COMMENT.start(ctx, PetitionDraft(code=code))
-
-
-async def reopen(ctx: Context, code: str, comment: str | None) -> str:
-    """Reopen after "not resolved", with the citizen's comment for staff; returns the reply."""
-    t = FollowupTexts.of(ctx.texts)
-    petition = await _petition(ctx, code, lock=True)
-    if petition is None or petition.status != ANSWERED:
-        status = _status(ctx, petition) if petition else "?"
-        return t.sat_not_now(code=code, status=status)
-    petition.satisfaction = UNSATISFIED
-    await workflow.reopen(
-        ctx,
-        petition,
-        _citizen(ctx, petition),
-        workflow.Change(
-            public_note=comment or t.citizen_not_satisfied(),
-            data={"citizen_note": True, "satisfaction": UNSATISFIED},
-        ),
-        skip_identity_id=ctx.identity.id,
-    )
-    return (t.sat_reopened if comment else t.sat_reopened_no_comment)(code=code)
-
-
-class CommentStep(StrEnum):
-    COMMENT = "comment"
-
-
-class CommentFlow(Flow[PetitionDraft]):
-    """ "Not resolved": one short comment (or skip), then the petition is reopened."""
-
-    name = "petition_comment"
-    Step = CommentStep
-    first_step = CommentStep.COMMENT
-    Draft = PetitionDraft
-
-    async def prompt_comment(self, ctx: Context) -> None:
-        t = FollowupTexts.of(ctx.texts)
-        skip = ChatTexts.of(ctx.texts).btn_skip()
-        ctx.reply(t.sat_ask_comment(), buttons=[ctx.button(skip, "skip")])
-
-    async def on_comment(self, ctx: Context, value: str | None) -> None:
-        t = FollowupTexts.of(ctx.texts)
-        code = self.draft(ctx).code
-        msg = ctx.inbound
-        if value == "skip":
-            self.finish(ctx)
-            ctx.reply(await reopen(ctx, code, None), buttons=[menu_button(ctx.texts)])
-            return
-        text = msg.clean_text
-        if value is not None or (not text and not msg.attachments):
-            await self.reprompt(ctx, t.comment_empty())
-            return
-        if len(text) > MAX_COMMENT:
-            await self.reprompt(ctx, t.comment_too_long(max=vn_number(MAX_COMMENT)))
-            return
-        petition = await _petition(ctx, code)
-        if petition is not None and msg.attachments:
-            await repo.add_attachments(
-                ctx.session, petition.id, media_items(ctx, msg.attachments), ctx.now
-            )
-        self.finish(ctx)
-        reply = await reopen(ctx, code, text or None)
-        ctx.reply(reply, buttons=[menu_button(ctx.texts)], meta={"petition_code": code})
-
-    async def on_cancel(self, ctx: Context) -> None:
-        code = self.draft(ctx).code
-        ctx.end_flow()
-        ctx.reply(await reopen(ctx, code, None), buttons=[menu_button(ctx.texts)])
-
-    async def on_menu(self, ctx: Context) -> str:
-        """The menu instead of a comment: reopen without one, as a skip would."""
-        code = self.draft(ctx).code
-        ctx.end_flow()
-        return await reopen(ctx, code, None)
-
-    async def on_expire(self, ctx: Context) -> str:
-        code = self.draft(ctx).code
-        ctx.end_flow()
-        return await reopen(ctx, code, None)
-
-
-COMMENT = CommentFlow()
