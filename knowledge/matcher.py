@@ -1,4 +1,4 @@
-"""Turn one citizen message into an intent, a topic and the reply the bot would send.
+"""Turn one citizen message into a decision: intent, band, topic, entry (handlers word it).
 
 Pipeline (measurements in bench/RESULTS.md and shared/research/retrieval.md):
 
@@ -50,7 +50,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from knowledge import intents
-from knowledge.base import Entry, KnowledgeBase, Link
+from knowledge.entries import Entry, KnowledgeBase, Link
 from knowledge.normalize import fold, normalize
 
 __all__ = ["Match", "Matcher", "Suggestion"]
@@ -60,34 +60,6 @@ log = logging.getLogger(__name__)
 COMPLAINT_TOPIC = "complaint-vs-petition"
 STATUS_TOPIC = "petition-status"
 HOW_TOPIC = "petition-how"
-
-PETITION_REPLY = (
-    "Có vẻ bạn đang phản ánh một việc cần xã xử lý. "
-    "Gửi nội dung này thành kiến nghị tới HĐND xã?\n"
-    'Bấm "Gửi kiến nghị" để gửi (bạn sẽ nhận mã tra cứu), '
-    "hoặc gõ câu hỏi khác nếu bạn chỉ muốn hỏi."
-)
-GREETING_REPLIES = {
-    "hello": (
-        "Xin chào! Tôi là trợ lý ảo của {commune}. Tôi hướng dẫn thủ tục, VNeID, dịch vụ công "
-        "trực tuyến và nhận kiến nghị gửi HĐND xã. "
-        "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được."
-    ),
-    "thanks": "Không có gì ạ! Bạn cần hỏi thêm điều gì cứ nhắn cho tôi nhé.",
-    "ack": "Vâng ạ. Bạn cần hỏi thêm gì cứ nhắn cho tôi nhé.",
-    "bye": "Chào bạn, chúc bạn một ngày tốt lành! Khi cần, bạn cứ nhắn lại cho tôi.",
-}
-FALLBACK_REPLY = (
-    "Xin lỗi, tôi chưa có thông tin về nội dung này. Bạn có thể:\n"
-    "• Gọi đường dây nóng {hotline} (giờ hành chính)\n"
-    "• Hỏi trực tiếp tại {office_name}, {office_address}\n"
-    "• Bấm Menu để xem những việc tôi giúp được, hoặc gõ lại câu hỏi ngắn gọn hơn."
-)
-FOREIGN_PREFIX = "Tôi chỉ hiểu tiếng Việt (I can only answer in Vietnamese). "
-SUGGEST_REPLY = (
-    "Có phải bạn muốn hỏi một trong những việc sau?\n{choices}\n"
-    "Bấm vào mục đúng, hoặc gõ lại câu hỏi rõ hơn."
-)
 
 MAX_QUERY_CHARS = 1000  # the question part of a long message is at its start
 
@@ -132,7 +104,12 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Match:
-    """The matcher's decision for one message, with everything the bot would send."""
+    """The matcher's decision for one message; the handlers word it (handlers.chat.answers).
+
+    ``answer`` is the rendered entry for intent "faq" in band "answer", and "" otherwise;
+    ``greeting_kind`` is "hello" | "thanks" | "ack" | "bye" when intent is "greeting";
+    ``foreign`` marks a fallback because the text is in another language.
+    """
 
     intent: str
     band: str
@@ -144,6 +121,8 @@ class Match:
     suggestions: tuple[Suggestion, ...] = ()
     normalized: str = ""
     reason: str = field(default="", compare=False)
+    greeting_kind: str | None = None
+    foreign: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The ``ask --json`` object of CONTRACTS.md, plus explanatory keys."""
@@ -650,15 +629,13 @@ class Matcher:
             )
             for i, s in others
         )
-        titles = [entry.title, *(s.title for s in suggestions)]
-        choices = "\n".join(f"{n}. {t}" for n, t in enumerate(titles, 1))
         return Match(
             intent="faq",
             band="suggest",
             topic=entry.topic,
             entry_id=entry.id,
             score=float(score),
-            answer=SUGGEST_REPLY.format(choices=choices),
+            answer="",
             links=entry.links,
             suggestions=suggestions,
             normalized=normalized,
@@ -666,10 +643,17 @@ class Matcher:
         )
 
     def _greeting(self, kind: str, normalized: str, reason: str) -> Match:
-        """A greeting, thanks, goodbye or nod: ``kind`` picks the reply in GREETING_REPLIES."""
-        reply = self.kb.render_text(GREETING_REPLIES[kind])
+        """A greeting, thanks, goodbye or nod (``kind``)."""
         return Match(
-            "greeting", "none", None, None, 1.0, reply, normalized=normalized, reason=reason
+            "greeting",
+            "none",
+            None,
+            None,
+            1.0,
+            "",
+            normalized=normalized,
+            reason=reason,
+            greeting_kind=kind,
         )
 
     def _petition(self, normalized: str, score: float, reason: str) -> Match:
@@ -679,7 +663,7 @@ class Matcher:
             None,
             None,
             score,
-            PETITION_REPLY,
+            "",
             normalized=normalized,
             reason=reason,
         )
@@ -687,16 +671,14 @@ class Matcher:
     def _fallback(
         self, normalized: str, score: float, reason: str, foreign: bool = False
     ) -> Match:
-        reply = self.kb.render_text(FALLBACK_REPLY)
-        if foreign:
-            reply = FOREIGN_PREFIX + reply
         return Match(
             "fallback",
             "none",
             None,
             None,
             float(score),
-            reply,
+            "",
             normalized=normalized,
             reason=reason,
+            foreign=foreign,
         )
