@@ -58,8 +58,8 @@ class HandoffRefused(Exception):
         self.message = message
 
 
-def refusal(txn: Txn, code: str, **values: object) -> HandoffRefused:
-    return HandoffRefused(code, HandoffTexts.of(txn.texts).refused.text(code, **values))
+def refusal(txn: Txn, reason: str, **values: object) -> HandoffRefused:
+    return HandoffRefused(reason, HandoffTexts.of(txn.texts).refused[reason](**values))
 
 
 def in_mode(state: ConversationState, conversation_id: int) -> bool:
