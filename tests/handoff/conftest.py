@@ -18,8 +18,8 @@ from tests.staff.helpers import make_account, make_token
 class StaffApi:
     """One staff account's calls to the JSON API (its bearer token)."""
 
-    def __init__(self, server: TestServer, token: str, account: Any) -> None:
-        self.server = server
+    def __init__(self, app_server: TestServer, token: str, account: Any) -> None:
+        self.server = app_server
         self.account = account
         self.headers = {"Authorization": f"Bearer {token}"}
         self.session = aiohttp.ClientSession()
