@@ -8,8 +8,8 @@ import re
 import urllib.parse
 from typing import Any
 
-from handlers.chat.answers import entry_reply
 from handlers.capabilities import PLAIN
+from handlers.chat.answers import entry_reply
 from storage.unanswered import record_unanswered
 from tests.staff.helpers import make_account, signed_in
 
