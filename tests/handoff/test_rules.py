@@ -184,3 +184,10 @@ async def test_the_digital_team_reads_phone_numbers_masked_and_the_figures(
     assert 'data-kpi="handoffs">2<' in html
     assert 'data-kpi="median-first-response">20 phút<' in html
     assert "0912 345 678" not in html
+    # The council's report shows the same figures for its period (this month).
+    clerk = await make_account(runtime, "office")
+    desk = await signed_in(server, clerk.username, PASSWORD)
+    agents.append(desk)
+    assert (await desk.get("/staff/reports")).status == 200
+    assert 'data-kpi="handoffs">2<' in desk.last_html
+    assert 'data-kpi="handoff-median">20 phút<' in desk.last_html
