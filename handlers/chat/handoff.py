@@ -31,13 +31,17 @@ from storage import handoff as repo
 ASKED_FRESH = dt.timedelta(minutes=30)
 MENU_COMMANDS = frozenset({"menu", "start"})
 # "cho tôi gặp cán bộ", "noi chuyen voi nguoi that", "bot không hiểu": a person, not an answer.
+# Short messages only, and not "tôi đã gặp cán bộ…" (a report of what happened is a petition).
 _WANTS_PERSON = re.compile(
-    r"\b(gap|noi chuyen|chuyen|ket noi|nhan tin|hoi|can|muon|xin)\b.{0,25}?"
-    r"\b(can bo|nguoi that|nhan vien|tong dai vien|nguoi truc|nguoi tu van|cong chuc)\b"
-    r"(?!.{0,20}\b(so dien thoai|sdt|so dt|hotline|duong day nong)\b)|"
+    r"(?<!\bda )(?<!\broi )\b(gap|noi chuyen|trao doi|ket noi|chuyen|nhan tin|lien he|hoi)"
+    r"( truc tiep)?( (voi|cho|sang|toi|den))?( (mot|1|nguoi))? "
+    r"(can bo|nguoi that|nhan vien|tong dai vien|nguoi truc|nguoi tu van|nguoi ho tro"
+    r"|cong chuc)\b|"
+    r"\b(can|muon|xin) (mot |1 )?(nguoi that|nguoi tu van|nguoi ho tro)\b|"
     r"\bbot (tra loi )?(khong|chua|ko) (hieu|dung)\b|\bkhong muon (noi chuyen|hoi) (voi )?bot\b"
 )
 _NOT_A_REQUEST = re.compile(r"\b(so dien thoai|sdt|so dt|hotline|duong day nong)\b")
+MAX_REQUEST = 100  # folded characters: asking for a person is a short message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +65,7 @@ def remember_unanswered(ctx: Context) -> None:
 def wants_person(text: str) -> bool:
     """Does the message ask for a person rather than a fact (a phone number is a fact)?"""
     folded = fold(text)
-    if not folded or len(folded) > 200:
+    if not folded or len(folded) > MAX_REQUEST:
         return False
     return bool(_WANTS_PERSON.search(folded)) and not _NOT_A_REQUEST.search(folded)
 
@@ -124,16 +128,19 @@ def _opening_text(ctx: Context) -> str:
     return f"{text}\n{t.safety()}"
 
 
-def _earlier(ctx: Context) -> tuple[str, dt.datetime] | None:
-    asked = ctx.recall(ASKED)
-    ctx.forget(ASKED)
-    if asked is None:
-        return None
+def _fresh(ctx: Context, asked: Asked) -> dt.datetime | None:
     try:
         at = dt.datetime.fromisoformat(asked.at)
     except ValueError:
         return None
-    return (asked.text, at) if dt.timedelta(0) <= ctx.now - at <= ASKED_FRESH else None
+    return at if dt.timedelta(0) <= ctx.now - at <= ASKED_FRESH else None
+
+
+def _earlier(ctx: Context) -> tuple[str, dt.datetime] | None:
+    asked = ctx.recall(ASKED)
+    ctx.forget(ASKED)
+    at = _fresh(ctx, asked) if asked is not None else None
+    return (asked.text, at) if asked is not None and at is not None else None
 
 
 async def open_handoff(ctx: Context, first_text: str = "") -> None:
@@ -214,8 +221,12 @@ async def in_handoff(ctx: Context) -> bool:
 
 
 async def asks_for_person(ctx: Context) -> bool:
-    """Interceptor (last): outside any flow, "cho tôi gặp cán bộ" opens a hand-off."""
+    """Interceptor (last): outside any flow, "cho tôi gặp cán bộ" opens a hand-off. The
+    question kept for one is dropped once stale: the citizen's words stay no longer than needed."""
     msg = ctx.inbound
+    asked = ctx.recall(ASKED)
+    if asked is not None and _fresh(ctx, asked) is None:
+        ctx.forget(ASKED)
     if ctx.flow or msg.payload or msg.event or not wants_person(msg.clean_text):
         return False
     if parse_command(msg.clean_text) is not None:

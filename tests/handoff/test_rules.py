@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.chat.handoff import wants_person
 from handlers.handoff.hours import next_opening, when_text, working_seconds
 from handlers.handoff.timers import remind_unanswered
 from handlers.outgoing import NoticeTarget
@@ -21,6 +22,26 @@ ICT = dt.timezone(dt.timedelta(hours=7))
 def at(text: str) -> dt.datetime:
     """A Vietnam-time instant, '2026-11-20 18:00'."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=ICT).astimezone(dt.UTC)
+
+
+def test_which_messages_ask_for_a_person() -> None:
+    asks = [
+        "Cho tôi gặp cán bộ!",
+        "ờ thôi cho tui nói chuyện với người thật đi, cán bộ nào cũng được",
+        "bot không hiểu, cho tôi gặp cán bộ",
+        "cho toi noi chuyen voi nguoi that",
+        "tôi muốn hỏi trực tiếp cán bộ",
+        "cần người tư vấn trực tiếp",
+    ]
+    others = [
+        "tôi đã gặp cán bộ địa chính nhưng chưa được giải quyết",  # a report: a petition
+        "xin cán bộ xuống kiểm tra đường",
+        "số điện thoại cán bộ xã",  # a fact the bot gives
+        "đường thôn 3 hỏng, đề nghị cán bộ xã về xem",
+        "làm lại căn cước ở đâu",
+    ]
+    assert [t for t in asks if not wants_person(t)] == []
+    assert [t for t in others if wants_person(t)] == []
 
 
 def test_when_staff_answer(runtime: Any) -> None:
@@ -191,3 +212,21 @@ async def test_the_digital_team_reads_phone_numbers_masked_and_the_figures(
     assert (await desk.get("/staff/reports")).status == 200
     assert 'data-kpi="handoffs">2<' in desk.last_html
     assert 'data-kpi="handoff-median">20 phút<' in desk.last_html
+
+
+async def test_a_question_older_than_half_an_hour_is_not_carried_nor_kept(
+    runtime: Any, citizen: Any, staff_api: Any, clock: Any
+) -> None:
+    from storage.models import ConversationState
+
+    office = await staff_api("office")
+    person = citizen("son")
+    await person.say("Ở xã có chỗ nào thu gom pin cũ không?")
+    clock.advance(minutes=31)
+    await person.say("làm lại căn cước ở đâu")  # the stale question is dropped here
+    async with runtime.db.read() as session:
+        states = (await session.execute(select(ConversationState))).scalars().all()
+    assert all("_asked" not in (s.data or {}) for s in states)
+    await person.say("/canbo")
+    _, listed = await office.get("/staff/api/conversations", status="open")
+    assert [m["from"] for m in listed["conversations"][0]["messages"]] == ["bot"]
