@@ -85,7 +85,8 @@ async def inbox(request: web.Request) -> web.StreamResponse:
         names = await repo.staff_labels(session, [c.assignee_id for c in rows if c.assignee_id])
     items = []
     for c in rows:
-        last = c.messages[-1] if c.messages else None
+        said = [m for m in c.messages if m.sender != repo.BOT]  # the bot's notices say little
+        last = said[-1] if said else (c.messages[-1] if c.messages else None)
         excerpt = view.shown(last.text, user, last.sender) if last else ""
         items.append(
             {
