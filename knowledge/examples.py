@@ -1,0 +1,223 @@
+"""Training data of the intent model: the entries, the example files and the labelled sets.
+
+* Every entry gives its question, title, phrasings and keywords, labelled with its topic.
+* ``data/examples/*.yaml``: lists of ``{intent: petition|greeting|fallback|foreign, kind?,
+  examples}`` or ``{topic, examples}`` blocks, written for the project in citizens' words. A
+  topic block counts only while the knowledge base has an entry for that topic.
+* ``data/examples/openers.yaml``: how long messages start ("chào ad, nhà em ở cuối xóm…"); a
+  few rows of every class train again with one in front, so a story does not decide the class.
+* ``data/examples/labelled/*.tsv``: the repository's labelled sets (``label<TAB>message``), in
+  the order of ``labelled/sets.yaml``; the lines listed there under ``not_for_training`` (copies of
+  faq-dev lines) are skipped.
+
+A fallback example that an entry answers is dropped: when a commune adds an entry on divorce,
+the example "thủ tục ly hôn" stops teaching the model that divorce is out of scope. "Answers"
+means that one entry's texts hold at least ``COVERED_SHARE`` of the example's word 1–2-grams,
+weighted by how rare they are among the entries (measured: near misses of the bundled base stay
+under 0.67, rewordings of a dedicated entry reach 0.76–1.0).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy import sparse
+
+from knowledge.base import DATA_DIR, KnowledgeBase
+from knowledge.model import TrainingRow
+from knowledge.intents import model_text
+from knowledge.normalize import normalize
+
+__all__ = [
+    "EXAMPLES_DIR",
+    "LABELLED_DIR",
+    "Example",
+    "ExamplesError",
+    "labelled_groups",
+    "load_examples",
+    "load_labelled",
+    "not_for_training",
+    "training_rows",
+]
+
+EXAMPLES_DIR = DATA_DIR / "examples"
+LABELLED_DIR = EXAMPLES_DIR / "labelled"
+INTENTS = ("petition", "greeting", "fallback", "foreign")
+KINDS = ("hello", "thanks", "ack", "bye")
+NEGATIVE = ("@fallback", "@foreign")
+GREETING = "@greeting"
+COVERED_SHARE = 0.75
+COVERED_MIN_WORDS = 3
+OPENERS_FILE = EXAMPLES_DIR / "openers.yaml"
+OPENED_PER_CLASS = 20  # rows of each class that also train with a story opener in front
+
+
+class ExamplesError(ValueError):
+    """An example file is malformed: the message names the file and the block."""
+
+
+@dataclass(frozen=True)
+class Example:
+    label: str  # a topic id or "@" + intent
+    text: str  # as written
+    kind: str | None = None  # the greeting kind, when known
+    source: str = ""
+
+
+def load_examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
+    """Every example of the ``*.yaml`` files of ``folder``."""
+    out: list[Example] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == OPENERS_FILE.name:
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise ExamplesError(f"{path}: cần một danh sách các khối")
+        for n, block in enumerate(data, 1):
+            where = f"{path}: khối {n}"
+            if not isinstance(block, dict) or not isinstance(block.get("examples"), list):
+                raise ExamplesError(f"{where}: cần 'examples' là một danh sách")
+            intent, topic, kind = block.get("intent"), block.get("topic"), block.get("kind")
+            if (intent is None) == (topic is None):
+                raise ExamplesError(f"{where}: cần đúng một trong 'intent' hoặc 'topic'")
+            if intent is not None and intent not in INTENTS:
+                raise ExamplesError(f"{where}: intent '{intent}' không hợp lệ")
+            if kind is not None and (intent != "greeting" or kind not in KINDS):
+                raise ExamplesError(f"{where}: kind '{kind}' chỉ dùng cho greeting: {KINDS}")
+            label = f"@{intent}" if intent else str(topic)
+            for text in block["examples"]:
+                if not isinstance(text, str) or not text.strip():
+                    raise ExamplesError(f"{where}: mỗi ví dụ phải là một câu (chuỗi)")
+                out.append(Example(label, text, kind, path.name))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_openers(path: Path = OPENERS_FILE) -> tuple[str, ...]:
+    """The story openers (``openers.yaml``), normalised."""
+    if not path.exists():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    openers = data.get("openers") if isinstance(data, dict) else None
+    if not isinstance(openers, list) or not all(isinstance(o, str) for o in openers):
+        raise ExamplesError(f"{path}: cần 'openers' là một danh sách câu")
+    return tuple(n for n in (normalize(o) for o in openers) if n)
+
+
+def _sets_file(folder: Path) -> dict:
+    return yaml.safe_load((folder / "sets.yaml").read_text(encoding="utf-8")) or {}
+
+
+def labelled_groups(folder: Path = LABELLED_DIR) -> list[dict]:
+    """The groups of ``sets.yaml`` in writing order: ``{files, commit?, note?}``."""
+    return list(_sets_file(folder).get("sets") or [])
+
+
+def not_for_training(folder: Path = LABELLED_DIR) -> frozenset[str]:
+    """Normalised lines that must not train the model (copies of faq-dev lines)."""
+    return frozenset(normalize(t) for t in _sets_file(folder).get("not_for_training") or [])
+
+
+def load_labelled(path: Path) -> list[Example]:
+    """``label<TAB>message`` lines; a label ``a|b`` accepts either, the first one trains."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        label, message = line.split("\t", 1)
+        out.append(Example(label.strip(), message, None, path.name))
+    return out
+
+
+def _grams(text: str) -> list[str]:
+    words = text.split()
+    return [*words, *(f"{a} {b}" for a, b in pairwise(words))]
+
+
+def _covered(negatives: list[str], docs: list[set[str]]) -> list[bool]:
+    """For each normalised negative: does one entry's texts hold most of its rare 1–2-grams?"""
+    if not negatives or not docs:
+        return [False] * len(negatives)
+    vocab: dict[str, int] = {}
+    ind, ptr = [], [0]
+    for doc in docs:
+        ind.extend(vocab.setdefault(g, len(vocab)) for g in doc)
+        ptr.append(len(ind))
+    d = sparse.csr_matrix(
+        (np.ones(len(ind), dtype=np.float32), ind, ptr), shape=(len(docs), len(vocab))
+    )
+    df = np.asarray(d.sum(axis=0)).ravel()
+    n = len(docs)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    unknown = np.log(1.0 + n) + 1.0
+    rows, cols, vals, totals = [], [], [], []
+    for r, text in enumerate(negatives):
+        grams = set(_grams(text))
+        total = 0.0
+        for g in grams:
+            j = vocab.get(g)
+            total += unknown if j is None else idf[j]
+            if j is not None:
+                rows.append(r)
+                cols.append(j)
+                vals.append(idf[j])
+        totals.append(total or 1.0)
+    q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(negatives), len(vocab)))
+    best = np.asarray((q @ d.T).max(axis=1).todense()).ravel() / np.asarray(totals)
+    return [
+        bool(share >= COVERED_SHARE) and len(text.split()) >= COVERED_MIN_WORDS
+        for share, text in zip(best, negatives, strict=True)
+    ]
+
+
+def training_rows(
+    kb: KnowledgeBase, examples: list[Example], exclude: frozenset[str] = frozenset()
+) -> list[TrainingRow]:
+    """The model's rows: entries, then examples whose topic exists and that no entry answers."""
+    topics = {e.topic for e in kb.entries.values()}
+    rows: list[TrainingRow] = []
+    docs: list[set[str]] = []
+    for entry in kb.entries.values():
+        doc: set[str] = set()
+        for text in dict.fromkeys((*entry.texts, *entry.keywords)):
+            norm = normalize(text)
+            if norm:
+                rows.append(TrainingRow(entry.topic, norm, "?" in text))
+                doc.update(_grams(norm))
+        docs.append(doc)
+    kept = []
+    for ex in examples:
+        label = ex.label.split("|")[0]
+        if not label.startswith("@") and label not in topics:
+            continue
+        norm = model_text(ex.text)
+        if norm and norm not in exclude:
+            kept.append((label, norm, "?" in ex.text))
+    negatives = [i for i, (label, _, _) in enumerate(kept) if label in NEGATIVE]
+    covered = _covered([kept[i][1] for i in negatives], docs)
+    dropped = {i for i, c in zip(negatives, covered, strict=True) if c}
+    rows.extend(TrainingRow(*k) for i, k in enumerate(kept) if i not in dropped)
+    return rows + _opened(rows, load_openers())
+
+
+def _opened(rows: list[TrainingRow], openers: tuple[str, ...]) -> list[TrainingRow]:
+    """A few rows of every class (greetings aside) again, with a story opener in front."""
+    if not openers:
+        return []
+    by_label: dict[str, list[TrainingRow]] = {}
+    for r in rows:
+        if r.label != GREETING and len(r.text.split()) >= 2:
+            by_label.setdefault(r.label, []).append(r)
+    out = []
+    for label in sorted(by_label):
+        rng = random.Random(label)
+        group = by_label[label]
+        for r in rng.sample(group, min(OPENED_PER_CLASS, len(group))):
+            out.append(TrainingRow(label, f"{rng.choice(openers)} {r.text}", r.question))
+    return out
