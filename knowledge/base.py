@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from knowledge.legal_sources import check_sources
 from knowledge.profile import CommuneProfile
 from knowledge.render import context, known_placeholders, placeholders_in, render
 from knowledge.yamlio import Issue, YamlLoadError, line_of, load_yaml
@@ -553,6 +554,7 @@ def _collect(
                 entries.pop(entry_id, None)
             entries.update(overrides)
     _check_entries(entries, topics, profile, today, issues)
+    issues.extend(check_sources(entries.values(), today))
     covered = {e.topic for e in entries.values()}
     for tid in sorted(contract - covered):
         issues.append(Issue(str(BUNDLED_TOPICS), 0, "warning", f"chủ đề '{tid}' chưa có mục nào"))

@@ -113,7 +113,7 @@ def test_eval_dev_set_meets_the_target(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_kb_check_clean_bundle(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_knowledge.main(["kb", "check", "--today", "2026-11-21"]) == 0
+    assert cli_knowledge.main(["kb", "check", "--today", "2026-12-02"]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "0 lỗi" in captured.err

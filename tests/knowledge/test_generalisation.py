@@ -133,7 +133,7 @@ def test_reports_without_complaint_words_are_petitions(matcher: Matcher, text: s
         "kể cho tôi nghe một câu chuyện",  # câu/cầu: asking the bot, not reporting
         "đăng ký tham gia cuộc thi hát karaoke của huyện",  # karaoke without noise
         "muốn mở tài khoản chứng khoán",  # out of scope beats a middling "mở tài khoản" match
-        "đăng ký xe máy mới mua",  # a procedure we do not cover, close to driving licences
+        "đăng kiểm xe ô tô định kỳ",  # a procedure we do not cover, close to vehicle registration
         "thủ tục chuyển trường cho học sinh",
         "1 + 1 bằng mấy",
     ],
@@ -170,22 +170,22 @@ def test_topic_cues_never_answer_on_their_own(matcher: Matcher) -> None:
 def test_a_commune_entry_for_an_uncovered_procedure_lifts_the_block(tmp_path, profile) -> None:  # type: ignore[no-untyped-def]
     from knowledge import load_knowledge
 
-    question = "đăng ký xe máy mới mua ở đâu"
+    question = "muốn đăng kiểm xe ô tô thì đi đâu"
     assert Matcher(load_knowledge(profile)).match(question).intent == "fallback"
     (tmp_path / "topics.yaml").write_text(
-        "extra_topics:\n  - {id: dang-ky-xe, title: Đăng ký xe}\n", encoding="utf-8"
+        "extra_topics:\n  - {id: dang-kiem, title: Đăng kiểm xe}\n", encoding="utf-8"
     )
     (tmp_path / "xe.yaml").write_text(
-        "- id: dang-ky-xe\n"
-        "  topic: dang-ky-xe\n"
-        "  title: Đăng ký xe\n"
-        "  question: Đăng ký xe máy, ô tô mới mua ở đâu?\n"
-        "  phrasings: [đăng ký xe máy, làm biển số xe mới]\n"
-        "  answer: Đăng ký xe tại Công an xã; mang giấy tờ xe và thẻ căn cước.\n",
+        "- id: dang-kiem\n"
+        "  topic: dang-kiem\n"
+        "  title: Đăng kiểm xe ô tô\n"
+        "  question: Đăng kiểm xe ô tô ở đâu?\n"
+        "  phrasings: [đăng kiểm ô tô, kiểm định xe ô tô định kỳ]\n"
+        "  answer: Đăng kiểm tại trung tâm đăng kiểm; mang giấy đăng ký xe và bảo hiểm.\n",
         encoding="utf-8",
     )
     m = Matcher(load_knowledge(profile, tmp_path)).match(question)
-    assert (m.intent, m.topic) == ("faq", "dang-ky-xe")
+    assert (m.intent, m.topic) == ("faq", "dang-kiem")
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def test_kb_check_cli_warns_about_a_missing_police_block(
     monkeypatch.setenv("COMMUNE_PROFILE", str(path))
     monkeypatch.delenv("KNOWLEDGE_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
-    assert cli_knowledge.main(["kb", "check", "--today", "2026-11-21"]) == 0
+    assert cli_knowledge.main(["kb", "check", "--today", "2026-12-02"]) == 0
     captured = capsys.readouterr()
     assert "cảnh báo: chưa có thông tin Công an xã" in captured.out
     assert "0 lỗi, 1 cảnh báo" in captured.err
