@@ -26,7 +26,7 @@ from knowledge.examples import (
     load_labelled,
 )
 
-__all__ = ["SetScore", "first_contact", "predicted_label", "score_set"]
+__all__ = ["SetScore", "expected_label", "first_contact", "predicted_label", "score_set"]
 
 KINDS = ("@petition", "@greeting", "@fallback")
 
@@ -69,12 +69,24 @@ class SetScore:
         return self
 
 
+def expected_label(label: str, topics: set[str] | None) -> str:
+    """The labels a prediction may match, for a knowledge base with ``topics``: a topic the base
+    has no entry for was out of scope then, so its right answer is the fallback."""
+    if topics is None:
+        return label
+    kept = [p for p in label.split("|") if p.startswith("@") or p in topics]
+    return "|".join(kept) or "@fallback"
+
+
 def score_set(
-    match: Callable[[str], object], rows: Iterable[Example], name: str = ""
+    match: Callable[[str], object],
+    rows: Iterable[Example],
+    name: str = "",
+    topics: set[str] | None = None,
 ) -> SetScore:
     out = SetScore(name)
     for ex in rows:
-        out.add(ex.label, predicted_label(match(ex.text)), ex.text)
+        out.add(expected_label(ex.label, topics), predicted_label(match(ex.text)), ex.text)
     return out
 
 
@@ -95,9 +107,12 @@ def first_contact(
     for group in labelled_groups(folder):
         names = [n for n in group["files"] if only is None or n in only]
         if names:
-            match = build(kb_for(group), list(written))
+            kb = kb_for(group)
+            topics = {e.topic for e in kb.entries.values()}
+            match = build(kb, list(written))
             scores.extend(
-                score_set(match, load_labelled(folder / n), n.removesuffix(".tsv")) for n in names
+                score_set(match, load_labelled(folder / n), n.removesuffix(".tsv"), topics)
+                for n in names
             )
         for n in group["files"]:
             written.extend(load_labelled(folder / n))

@@ -3,7 +3,7 @@
 * Every entry gives its question, title, phrasings and keywords, labelled with its topic.
 * ``data/examples/*.yaml``: lists of ``{intent: petition|greeting|fallback|foreign, kind?,
   examples}`` or ``{topic, examples}`` blocks, written for the project in citizens' words. A
-  topic block counts only while the knowledge base has an entry for that topic.
+  topic the knowledge base has no entry for is out of scope: its examples teach the fallback.
 * ``data/examples/openers.yaml``: how long messages start ("chào ad, nhà em ở cuối xóm…"); a
   few rows of every class train again with one in front, so a story does not decide the class.
 * ``data/examples/labelled/*.tsv``: the repository's labelled sets (``label<TAB>message``), in
@@ -26,25 +26,29 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-import yaml
 from scipy import sparse
 
 from knowledge.base import DATA_DIR, KnowledgeBase
-from knowledge.model import TrainingRow
 from knowledge.intents import model_text
+from knowledge.model import TrainingRow
 from knowledge.normalize import normalize
+from knowledge.yamlio import load_yaml
 
 __all__ = [
     "EXAMPLES_DIR",
     "LABELLED_DIR",
+    "EntryTexts",
     "Example",
     "ExamplesError",
+    "entry_texts",
     "labelled_groups",
     "load_examples",
     "load_labelled",
     "not_for_training",
+    "resolve_label",
     "training_rows",
 ]
+
 
 EXAMPLES_DIR = DATA_DIR / "examples"
 LABELLED_DIR = EXAMPLES_DIR / "labelled"
@@ -55,7 +59,31 @@ GREETING = "@greeting"
 COVERED_SHARE = 0.75
 COVERED_MIN_WORDS = 3
 OPENERS_FILE = EXAMPLES_DIR / "openers.yaml"
+ENTRY_ROWS_PER_TOPIC = 150
 OPENED_PER_CLASS = 20  # rows of each class that also train with a story opener in front
+
+
+@dataclass(frozen=True)
+class EntryTexts:
+    """One entry's texts, normalised once per build (training, language model, retrieval)."""
+
+    topic: str
+    asked: tuple[tuple[str, bool], ...]  # question, title, phrasings: (normalised, typed "?")
+    keywords: tuple[str, ...]
+
+    @property
+    def all(self) -> list[str]:
+        return list(dict.fromkeys([*(t for t, _ in self.asked), *self.keywords]))
+
+
+def entry_texts(kb: KnowledgeBase) -> list[EntryTexts]:
+    """The normalised texts of every entry, in ``kb.entries`` order, empty ones left out."""
+    out = []
+    for entry in kb.entries.values():
+        asked = tuple((n, "?" in t) for t in entry.texts if (n := normalize(t)))
+        keywords = tuple(n for k in entry.keywords if (n := normalize(k)))
+        out.append(EntryTexts(entry.topic, asked, keywords))
+    return out
 
 
 class ExamplesError(ValueError):
@@ -76,7 +104,7 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
     for path in sorted(folder.glob("*.yaml")):
         if path.name == OPENERS_FILE.name:
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = load_yaml(path) or []
         if not isinstance(data, list):
             raise ExamplesError(f"{path}: cần một danh sách các khối")
         for n, block in enumerate(data, 1):
@@ -103,7 +131,7 @@ def load_openers(path: Path = OPENERS_FILE) -> tuple[str, ...]:
     """The story openers (``openers.yaml``), normalised."""
     if not path.exists():
         return ()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path) or {}
     openers = data.get("openers") if isinstance(data, dict) else None
     if not isinstance(openers, list) or not all(isinstance(o, str) for o in openers):
         raise ExamplesError(f"{path}: cần 'openers' là một danh sách câu")
@@ -111,7 +139,7 @@ def load_openers(path: Path = OPENERS_FILE) -> tuple[str, ...]:
 
 
 def _sets_file(folder: Path) -> dict:
-    return yaml.safe_load((folder / "sets.yaml").read_text(encoding="utf-8")) or {}
+    return load_yaml(folder / "sets.yaml") or {}
 
 
 def labelled_groups(folder: Path = LABELLED_DIR) -> list[dict]:
@@ -133,6 +161,15 @@ def load_labelled(path: Path) -> list[Example]:
         label, message = line.split("\t", 1)
         out.append(Example(label.strip(), message, None, path.name))
     return out
+
+
+def resolve_label(label: str, topics: set[str] | frozenset[str]) -> str:
+    """The training label of ``a|b`` for a knowledge base with ``topics``: the first one that
+    exists there; a topic the base has no entry for is out of scope, so "@fallback"."""
+    for part in label.split("|"):
+        if part.startswith("@") or part in topics:
+            return part
+    return "@fallback"
 
 
 def _grams(text: str) -> list[str]:
@@ -177,25 +214,30 @@ def _covered(negatives: list[str], docs: list[set[str]]) -> list[bool]:
 
 
 def training_rows(
-    kb: KnowledgeBase, examples: list[Example], exclude: frozenset[str] = frozenset()
+    kb: KnowledgeBase,
+    examples: list[Example],
+    exclude: frozenset[str] = frozenset(),
+    texts: list[EntryTexts] | None = None,
 ) -> list[TrainingRow]:
-    """The model's rows: entries, then examples whose topic exists and that no entry answers."""
-    topics = {e.topic for e in kb.entries.values()}
+    """The model's rows: the entries, then the examples (a topic without entries is a fallback),
+    except fallbacks that an entry answers; then a few rows again behind a story opener."""
+    texts = entry_texts(kb) if texts is None else texts
+    topics = {t.topic for t in texts}
     rows: list[TrainingRow] = []
     docs: list[set[str]] = []
-    for entry in kb.entries.values():
+    for entry in texts:
         doc: set[str] = set()
-        for text in dict.fromkeys((*entry.texts, *entry.keywords)):
-            norm = normalize(text)
-            if norm:
-                rows.append(TrainingRow(entry.topic, norm, "?" in text))
+        seen: set[str] = set()
+        for norm, question in (*entry.asked, *((k, False) for k in entry.keywords)):
+            if norm not in seen:
+                seen.add(norm)
+                rows.append(TrainingRow(entry.topic, norm, question))
                 doc.update(_grams(norm))
         docs.append(doc)
+    rows = _sample_entry_rows(rows)
     kept = []
     for ex in examples:
-        label = ex.label.split("|")[0]
-        if not label.startswith("@") and label not in topics:
-            continue
+        label = resolve_label(ex.label, topics)
         norm = model_text(ex.text)
         if norm and norm not in exclude:
             kept.append((label, norm, "?" in ex.text))
@@ -204,6 +246,21 @@ def training_rows(
     dropped = {i for i, c in zip(negatives, covered, strict=True) if c}
     rows.extend(TrainingRow(*k) for i, k in enumerate(kept) if i not in dropped)
     return rows + _opened(rows, load_openers())
+
+
+def _sample_entry_rows(rows: list[TrainingRow]) -> list[TrainingRow]:
+    """At most ``ENTRY_ROWS_PER_TOPIC`` entry texts per topic: a topic with hundreds of entries
+    teaches nothing more, and training stays in seconds at 10,000 entries (retrieval still sees
+    every entry)."""
+    by_topic: dict[str, list[TrainingRow]] = {}
+    for r in rows:
+        by_topic.setdefault(r.label, []).append(r)
+    out = []
+    for topic, group in by_topic.items():
+        if len(group) > ENTRY_ROWS_PER_TOPIC:
+            group = random.Random(topic).sample(group, ENTRY_ROWS_PER_TOPIC)
+        out.extend(group)
+    return out
 
 
 def _opened(rows: list[TrainingRow], openers: tuple[str, ...]) -> list[TrainingRow]:

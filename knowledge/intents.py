@@ -17,15 +17,15 @@ from knowledge.lexicon import LEXICON
 from knowledge.normalize import fold, is_syllable, normalize
 
 __all__ = [
-    "FAQ",
     "FALLBACK",
+    "FAQ",
     "FOREIGN",
     "GREETING",
     "INTENT_LABELS",
     "PETITION",
     "intent_of",
-    "model_text",
     "is_acknowledgement",
+    "model_text",
     "other_script",
     "readable_share",
 ]

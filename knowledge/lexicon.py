@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.yamlio import load_yaml
 
 __all__ = ["LEXICON", "LEXICON_FILE", "Lexicon", "LexiconError", "PhraseRule", "load_lexicon"]
+
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.yaml"
 
@@ -71,7 +72,7 @@ def _alternation(parts: list[str]) -> str:
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     """Read and check the lexicon file; raises LexiconError naming the file and the key."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     src = str(path)
     if not isinstance(data, dict):
         raise LexiconError(f"{src}: cần một bảng khóa → giá trị")
@@ -91,7 +92,9 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     telex = data.get("telex") or {}
     marks = []
     for pair in telex.get("marks") or []:
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
             raise LexiconError(f"{src}: telex.marks: cần các cặp [gõ, chữ]")
         marks.append((pair[0], pair[1]))
     syl = data.get("syllable") or {}

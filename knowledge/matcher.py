@@ -8,8 +8,9 @@ Pipeline (design and measurements in bench/RESULTS.md):
    script only → fallback, ``foreign``; mostly unreadable words → fallback.
 2. A message equal to a phrasing of exactly one topic is answered by that entry.
 3. The intent model (``knowledge.model``, trained at start-up on the entries and the example
-   files) gives a calibrated probability to every topic and to petition, greeting, fallback and
-   foreign.
+   files) gives a calibrated probability to every topic and to petition, greeting and fallback;
+   a second model says whether the text is in another language (never when it carries
+   Vietnamese marks).
 4. Bands, as Rasa's FallbackClassifier decides: the best class is a topic with probability
    ≥ ``answer_threshold`` and ahead of the runner-up by ``ambiguity_margin`` → answer; a topic
    with ≥ ``suggest_threshold`` (or a close call) → suggest it and up to two other topics; else
@@ -31,9 +32,9 @@ from typing import Any
 import numpy as np
 
 from knowledge.base import Entry, KnowledgeBase, Link
-from knowledge.examples import Example
-from knowledge.intents import FOREIGN, intent_of, model_text, other_script, readable_share
-from knowledge.normalize import fold
+from knowledge.examples import Example, entry_texts
+from knowledge.intents import intent_of, model_text, other_script, readable_share
+from knowledge.normalize import fold, has_diacritics
 from knowledge.training import ModelBundle, build_models
 from knowledge.vocabulary import Repair, RetrievalIndex
 
@@ -100,6 +101,7 @@ class Signals:
     probabilities: np.ndarray | None
     structural: str | None = None  # a reason that needs no model: "empty", "foreign-script"…
     exact: int | None = None  # index of the entry the message equals a phrasing of
+    foreign: float = 0.0  # probability that the message is in another language
 
 
 class Matcher:
@@ -109,6 +111,7 @@ class Matcher:
     ambiguity_margin: float = 0.1
     suggest_threshold: float = 0.25
     suggestion_floor: float = 0.05
+    foreign_threshold: float = 0.5
     min_readable_share: float = 0.5
 
     def __init__(
@@ -123,16 +126,18 @@ class Matcher:
             setattr(self, key, value)
         self.kb = kb
         self._entries: list[Entry] = list(kb.entries.values())
-        self.models: ModelBundle | None = build_models(kb, examples) if self._entries else None
-        if self.models is None:
+        if not self._entries:
+            self.models: ModelBundle | None = None
             return
+        texts = entry_texts(kb)
+        self.models = build_models(kb, examples, texts)
         model = self.models.intent
         self._classes = model.classes
         self._topic_mask = np.array([not c.startswith("@") for c in self._classes])
         self._class_index = {c: i for i, c in enumerate(self._classes)}
         self._vocab = model.featurizer.known_words()
         self._repair = Repair(self._vocab)
-        self._index = RetrievalIndex(self._entries, model.featurizer)
+        self._index = RetrievalIndex(self._entries, texts, model.featurizer)
 
     # ------------------------------------------------------------------ public
 
@@ -158,20 +163,25 @@ class Matcher:
         if self.models is None:
             return Signals(normalized, normalized, None, "no-knowledge")
         query = self._repair(normalized)
+        # a message typed with Vietnamese marks is Vietnamese, whatever its words
+        foreign = 0.0 if has_diacritics(raw) else self.models.foreign_probability(query)
         if readable_share(query.split(), self._vocab) < self.min_readable_share:
-            return Signals(normalized, query, None, "unreadable")
+            return Signals(normalized, query, None, "unreadable", foreign=foreign)
         exact = self._index.exact(query)
         probs, known = self.models.intent.predict(query, "?" in raw)
         if not known:
-            return Signals(normalized, query, probs, "no-known-words")
-        return Signals(normalized, query, probs, None, exact)
+            return Signals(normalized, query, probs, "no-known-words", foreign=foreign)
+        return Signals(normalized, query, probs, None, exact, foreign)
 
     def decide(self, s: Signals) -> Match:
         if s.structural is not None:
-            foreign = s.structural == "foreign-script"
-            return self._fallback(s, 0.0, f"fallback:{s.structural}", foreign)
+            foreign = s.structural == "foreign-script" or s.foreign >= self.foreign_threshold
+            why = "foreign" if foreign else s.structural
+            return self._fallback(s, 0.0, f"fallback:{why}", foreign)
         if s.exact is not None:
             return self._answer(s, s.exact, 1.0, "exact")
+        if s.foreign >= self.foreign_threshold:
+            return self._fallback(s, s.foreign, "fallback:foreign", foreign=True)
         p = s.probabilities
         assert p is not None
         order = np.argsort(-p)
@@ -222,9 +232,8 @@ class Matcher:
                 "petition", "none", None, None, prob, "", normalized=s.normalized,
                 reason="petition", **self._explain(s),
             )  # fmt: skip
-        why = "out-of-scope" if label.startswith("@") and prob > p_t1 else "low-confidence"
-        foreign = label == FOREIGN
-        return self._fallback(s, prob, "fallback:foreign" if foreign else f"fallback:{why}", foreign)
+        why = "out-of-scope" if prob > p_t1 else "low-confidence"
+        return self._fallback(s, prob, f"fallback:{why}")
 
     def _answer(self, s: Signals, index: int, score: float, reason: str) -> Match:
         entry = self._entries[index]

@@ -3,12 +3,13 @@
 Classes are the knowledge base's topics plus ``@petition``, ``@greeting``, ``@fallback`` and
 ``@foreign``. A linear SVM (scikit-learn's ``LinearSVC``, liblinear: a fraction of a second on the
 bundled base) is trained on the features of ``knowledge.features``; its margins become
-probabilities through a softmax whose temperature is fitted on out-of-fold margins (3 folds), so
-one confidence threshold means the same thing whatever the size of the knowledge base.
+probabilities through a softmax whose temperature is fitted on held-out margins (a third of the
+rows), so one confidence threshold means the same thing whatever the size of the knowledge base.
 
 Rows of rare classes are up-weighted to ``min_class_rows`` (a commune's new topic with five
-phrasings is not drowned by topics with hundreds of examples); very large classes are sampled
-down to ``max_class_rows`` so that training stays in seconds at 10,000 entries.
+phrasings is not drowned by topics with hundreds of examples); a class larger than
+``max_class_rows`` is sampled down (a safety net: ``knowledge.examples`` already bounds the
+entries' rows per topic).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class IntentModel:
         rows: list[TrainingRow],
         c: float = 1.0,
         min_class_rows: int = 20,
-        max_class_rows: int = 400,
-        folds: int = 3,
+        max_class_rows: int = 1000,
+        calibration_rows: int = 2400,
         seed: int = 13,
     ) -> None:
         rows = self._cap(rows, max_class_rows, seed)
@@ -67,7 +68,9 @@ class IntentModel:
             [r.weight * max(1.0, min_class_rows / counts[r.label]) for r in rows], dtype=np.float64
         )
         self.c = c
-        self.temperature = self._fit_temperature(x, y, w, folds, seed) if len(rows) > 30 else 1.0
+        self.temperature = (
+            self._fit_temperature(x, y, w, calibration_rows, seed) if len(rows) > 30 else 1.0
+        )
         coef, intercept = self._fit(x, y, w)
         # (features x classes), C-contiguous: a query gathers the rows of its few features
         self._coef_t = np.ascontiguousarray(coef.T, dtype=np.float32)
@@ -95,7 +98,8 @@ class IntentModel:
             intercept = np.full(n, -1.0)
             intercept[present[0]] = 1.0
             return coef, intercept
-        svm = LinearSVC(C=self.c, dual=True, max_iter=2000)
+        # tol 0.05: 30 liblinear iterations instead of 80, the same predictions (measured)
+        svm = LinearSVC(C=self.c, dual=True, tol=0.05, max_iter=2000)
         svm.fit(x, y, sample_weight=w)
         coef = np.full((n, x.shape[1]), 0.0)
         intercept = np.full(n, -10.0)  # classes absent from this fit never win
@@ -107,19 +111,18 @@ class IntentModel:
         return coef, intercept
 
     def _fit_temperature(
-        self, x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, folds: int, seed: int
+        self, x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, rows: int, seed: int
     ) -> float:
-        """The softmax temperature that minimises the log loss of out-of-fold margins."""
-        order = np.random.default_rng(seed).permutation(len(y))
-        margins = np.zeros((len(y), len(self.classes)))
-        for k in range(folds):
-            test = order[k::folds]
-            train = np.setdiff1d(order, test)
-            coef, intercept = self._fit(x[train], y[train], w[train])
-            margins[test] = x[test] @ coef.T + intercept
+        """The softmax temperature that minimises the log loss on held-out rows: a model fitted
+        on two thirds of (at most ``rows``) rows scores the other third."""
+        order = np.random.default_rng(seed).permutation(len(y))[:rows]
+        test, train = order[::3], np.setdiff1d(order, order[::3])
+        coef, intercept = self._fit(x[train], y[train], w[train])
+        margins = x[test] @ coef.T + intercept
+        truth = y[test]
         grid = np.exp(np.linspace(np.log(0.05), np.log(2.0), 40))
         losses = [
-            -float(np.mean(np.log(_softmax(margins, t)[np.arange(len(y)), y] + 1e-12)))
+            -float(np.mean(np.log(_softmax(margins, t)[np.arange(len(truth)), truth] + 1e-12)))
             for t in grid
         ]
         return float(grid[int(np.argmin(losses))])

@@ -18,17 +18,19 @@ from knowledge.base import KnowledgeBase
 from knowledge.examples import (
     EXAMPLES_DIR,
     LABELLED_DIR,
+    EntryTexts,
     Example,
+    entry_texts,
     labelled_groups,
     load_examples,
     load_labelled,
     not_for_training,
     training_rows,
 )
+from knowledge.intents import FOREIGN, model_text
 from knowledge.model import IntentModel, TrainingRow
-from knowledge.intents import model_text
 
-__all__ = ["ModelBundle", "build_models", "bundled_examples"]
+__all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
 
 _CACHE_SIZE = 4
 _cache: OrderedDict[str, ModelBundle] = OrderedDict()
@@ -37,16 +39,34 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class ModelBundle:
-    """The intent model and the greeting-kind model (hello, thanks, ack, bye)."""
+    """The intent model, the greeting-kind model (hello, thanks, ack, bye) and the language
+    model (another language or Vietnamese).
+
+    The language model learns only from the example files and the entries: the labelled sets
+    mark English lines as plain ``@fallback``, which says nothing about the language.
+    """
 
     intent: IntentModel
     kinds: IntentModel | None
+    language: IntentModel | None
 
     def greeting_kind(self, query: str) -> str:
         if self.kinds is None:
             return "hello"
         p = self.kinds.probabilities(query, False)
         return self.kinds.classes[int(p.argmax())]
+
+    def foreign_probability(self, query: str) -> float:
+        if self.language is None:
+            return 0.0
+        p = self.language.probabilities(query, False)
+        return float(p[self.language.classes.index(FOREIGN)])
+
+
+def clear_cache() -> None:
+    """Forget the fitted models (the benchmark times training from scratch)."""
+    with _lock:
+        _cache.clear()
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +79,20 @@ def bundled_examples() -> tuple[Example, ...]:
     return tuple(examples)
 
 
+def _language_rows(texts: list[EntryTexts], examples: list[Example]) -> list[TrainingRow]:
+    """Foreign examples against the entries' texts and the other written examples."""
+    out = []
+    for ex in examples:
+        if ex.source.endswith(".tsv"):
+            continue
+        text = model_text(ex.text)
+        if text:
+            out.append(TrainingRow(FOREIGN if ex.label == FOREIGN else "vi", text))
+    for entry in texts:
+        out.extend(TrainingRow("vi", t) for t, _ in entry.asked)
+    return out
+
+
 def _fingerprint(rows: list[TrainingRow], kinds: list[TrainingRow]) -> str:
     digest = hashlib.sha1()
     for r in (*rows, *kinds):
@@ -66,27 +100,39 @@ def _fingerprint(rows: list[TrainingRow], kinds: list[TrainingRow]) -> str:
     return digest.hexdigest()
 
 
-def build_models(kb: KnowledgeBase, examples: list[Example] | None = None) -> ModelBundle:
+def build_models(
+    kb: KnowledgeBase,
+    examples: list[Example] | None = None,
+    texts: list[EntryTexts] | None = None,
+) -> ModelBundle:
     """Train (or reuse) the models for ``kb``; ``examples`` defaults to the bundled ones."""
+    texts = entry_texts(kb) if texts is None else texts
     if examples is None:
         examples = list(bundled_examples())
         exclude = not_for_training(LABELLED_DIR)
     else:
         exclude = frozenset()
-    rows = training_rows(kb, examples, exclude)
+    rows = training_rows(kb, examples, exclude, texts)
     kinds = [
         TrainingRow(ex.kind, model_text(ex.text))
         for ex in examples
         if ex.kind is not None and model_text(ex.text)
     ]
-    key = _fingerprint(rows, kinds)
+    language = _language_rows(texts, examples)
+    key = _fingerprint(rows, kinds + language)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return cached
     bundle = ModelBundle(
-        IntentModel(rows), IntentModel(kinds, min_class_rows=1) if kinds else None
+        # foreign examples train the language model only: what another language asks for is not
+        # the main model's business, and "where is công an xã" is a Vietnamese question
+        IntentModel([r for r in rows if r.label != FOREIGN]),
+        IntentModel(kinds, min_class_rows=1) if kinds else None,
+        IntentModel(language, min_class_rows=1)
+        if any(r.label == FOREIGN for r in language)
+        else None,
     )
     with _lock:
         _cache[key] = bundle

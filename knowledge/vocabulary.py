@@ -19,12 +19,11 @@ from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 
 from knowledge.base import Entry
-from knowledge.features import Featurizer
-from knowledge.normalize import is_syllable, normalize
+from knowledge.examples import EntryTexts
+from knowledge.features import CONTENT, Featurizer
+from knowledge.normalize import is_syllable
 
 __all__ = ["Repair", "RetrievalIndex"]
-
-CONTENT = ("word", "char")  # the feature blocks about what a text says
 
 
 class Repair:
@@ -60,24 +59,24 @@ class Repair:
 class RetrievalIndex:
     """Entry vectors grouped by topic, and the exact phrasings."""
 
-    def __init__(self, entries: list[Entry], featurizer: Featurizer) -> None:
+    def __init__(
+        self, entries: list[Entry], texts: list[EntryTexts], featurizer: Featurizer
+    ) -> None:
         self._featurizer = featurizer
         self._by_topic: dict[str, list[int]] = {}
         self.exact_texts: dict[str, int] = {}
         ambiguous: set[str] = set()
         docs = []
-        for i, entry in enumerate(entries):
+        for i, (entry, own) in enumerate(zip(entries, texts, strict=True)):
             self._by_topic.setdefault(entry.topic, []).append(i)
-            own = (normalize(x) for x in (*entry.texts, *entry.keywords))
-            texts = [t for t in dict.fromkeys(own) if t]
-            for t in dict.fromkeys(normalize(x) for x in entry.texts):
+            for t, _ in own.asked:
                 if len(t.split()) < 2:  # "bot", "vneid": a word is no phrasing
                     continue
                 known = self.exact_texts.get(t)
                 if known is not None and entries[known].topic != entry.topic:
                     ambiguous.add(t)
                 self.exact_texts.setdefault(t, i)
-            docs.append(" ".join(texts))
+            docs.append(" ".join(own.all))
         for t in ambiguous:
             del self.exact_texts[t]
         # per topic with several entries: (features x entries) matrix of l2-normalised vectors
