@@ -36,8 +36,9 @@ def settings_or_exit() -> Settings:
 
 
 def load_content_or_exit(settings: Settings):
-    """Profile, knowledge base and matcher, or one readable line on invalid data."""
+    """Profile, knowledge base, matcher and messages, or one readable line on invalid data."""
     from bot.runtime import load_content
+    from handlers.texts.loader import TextsError
     from knowledge import KnowledgeError, ProfileError
 
     try:
@@ -46,6 +47,8 @@ def load_content_or_exit(settings: Settings):
         raise CliError(f"Lỗi hồ sơ xã (COMMUNE_PROFILE) — {err}") from None
     except KnowledgeError as err:
         raise CliError(f"Lỗi cơ sở tri thức (KNOWLEDGE_DIR) — {err}") from None
+    except TextsError as err:
+        raise CliError(f"Lỗi tin nhắn (KNOWLEDGE_DIR/messages) — {err}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

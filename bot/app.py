@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from bot import channels, staff, webchat
+from bot import staff, webchat
+from bot.channels import setup as channels
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 
@@ -77,8 +78,8 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(runtime.worker.run(stop), name="delivery")]
-    for interval, name, job in runtime.periodic:
-        tasks.append(asyncio.create_task(_periodic(interval, name, job, stop), name=name))
+    for p in runtime.periodic:
+        tasks.append(asyncio.create_task(_periodic(p.interval, p.name, p.job, stop), name=p.name))
     yield
     stop.set()
     runtime.worker.wake()

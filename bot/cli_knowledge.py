@@ -43,7 +43,10 @@ def _settings() -> Any:
         raise _Fail(f"Lỗi cấu hình — {err.variable}: {err.problem}") from None
 
 
-def _content(settings: Any) -> tuple[Any, Any, Any]:
+def _content(settings: Any) -> Any:
+    """Profile, knowledge base, matcher and messages (``bot.runtime.Content``), or one line."""
+    from bot.runtime import Content
+    from handlers.texts.loader import TextsError, load_texts
     from knowledge import KnowledgeError, Matcher, ProfileError, load_knowledge, load_profile
 
     try:
@@ -54,7 +57,21 @@ def _content(settings: Any) -> tuple[Any, Any, Any]:
         kb = load_knowledge(profile, settings.knowledge_dir)
     except KnowledgeError as err:
         raise _Fail(f"Lỗi cơ sở tri thức — {err}") from None
-    return profile, kb, Matcher(kb)
+    try:
+        texts = load_texts(profile, kb.values, settings.knowledge_dir)
+    except TextsError as err:
+        raise _Fail(f"Lỗi tin nhắn (KNOWLEDGE_DIR/messages) — {err}") from None
+    return Content(profile, kb, Matcher(kb), texts)
+
+
+def _said(content: Any, match: Any, text: str) -> list[Any]:
+    """The replies the bot sends for this match: the one wording path of the chat."""
+    from bot.runtime import WEB
+    from handlers.chat.answers import replies_for
+
+    return replies_for(
+        match, text, texts=content.texts, kb=content.kb, capabilities=WEB, offer_id="ask"
+    )
 
 
 def _run(func: Any, args: argparse.Namespace) -> int:
@@ -84,8 +101,8 @@ def _read_lines(path: str) -> Iterable[str]:
             yield line.rstrip("\r\n")
 
 
-def _print_plain(match: Any) -> None:
-    print(match.answer)
+def _print_plain(match: Any, answer: str) -> None:
+    print(answer)
     if match.band == "suggest":
         print(
             f"[nút: {match.entry_id}" + "".join(f", {s.entry_id}" for s in match.suggestions) + "]"
@@ -102,19 +119,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise _Fail('Cần nội dung câu hỏi, ví dụ: python -m bot ask "làm lại căn cước ở đâu"')
     if args.batch is not None and args.text:
         raise _Fail("Dùng hoặc TEXT hoặc --batch FILE, không dùng cả hai")
-    _, _, matcher = _content(_settings())
+    content = _content(_settings())
     texts = _read_lines(args.batch) if args.batch is not None else [" ".join(args.text)]
     out = sys.stdout
     for text in texts:
-        match = matcher.match(text)
+        match = content.matcher.match(text)
+        answer = "\n\n".join(r.text for r in _said(content, match, text))
         if args.json:
-            out.write(json.dumps(match.to_json(), ensure_ascii=False) + "\n")
+            out.write(json.dumps({**match.to_json(), "answer": answer}, ensure_ascii=False) + "\n")
         elif args.batch is not None:
             topic = match.topic or ""
-            first = match.answer.splitlines()[0] if match.answer else ""
+            first = answer.splitlines()[0] if answer else ""
             out.write(f"{match.intent}\t{topic}\t{match.score:.3f}\t{first}\n")
         else:
-            _print_plain(match)
+            _print_plain(match, answer)
     out.flush()
     return EXIT_OK
 
@@ -176,8 +194,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     pairs = read_labelled(args.file)
     if not pairs:
         raise _Fail(f"Tệp '{args.file}' không có dòng nào để đánh giá")
-    _, _, matcher = _content(_settings())
-    result = evaluate(matcher, pairs)
+    result = evaluate(_content(_settings()).matcher, pairs)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -215,15 +232,17 @@ def _show_path(path: str) -> str:
 
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
-    """Validate the commune profile and the knowledge base; non-zero exit on errors."""
-    from knowledge.base import check_knowledge
-    from knowledge.profile import check_profile
+    """Validate the commune profile, the knowledge base and the messages; non-zero on errors."""
+    from handlers.texts.loader import check_texts
+    from knowledge.kb_loader import check_knowledge
+    from knowledge.profile_check import check_profile
 
     settings = _settings()
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     profile, issues = check_profile(settings.commune_profile, today=today)
     if profile is not None:
         issues += check_knowledge(profile, settings.knowledge_dir, today=today)
+        issues += check_texts(profile, settings.knowledge_dir)
     else:
         print("Bỏ qua kiểm tra cơ sở tri thức vì hồ sơ xã có lỗi.", file=sys.stderr)
     errors = [i for i in issues if i.level == "error"]

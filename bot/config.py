@@ -1,20 +1,33 @@
-"""Configuration from the environment (and an optional ``.env`` file), validated at start.
+"""Configuration: one typed model (pydantic-settings) of every environment variable.
 
-A bad value stops start-up with one line that names the variable (``ConfigError``), never a
-traceback: the reader is a commune's IT officer, not a Python developer.
+Values come from the environment over an optional ``.env`` file in the folder the bot starts from.
+Every variable is validated — the bot's own, the channels' and the dashboard's (``STAFF_*``) — and
+a bad value stops the start with one Vietnamese line naming it (``ConfigError``), never a
+traceback: the reader is a commune's IT officer, not a Python developer. The names are the
+README's and CONTRACTS.md's.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
+
+from dotenv import dotenv_values
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from storage.db import DatabaseUrlError, check_url
 
 DEFAULT_DB_FILE = Path("var") / "bot.db"
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1/32,::1/128"
+# Variables where an empty value means something (no trusted proxy at all), not "unset".
+EMPTY_MEANS_NONE = frozenset({"STAFF_TRUSTED_PROXIES"})
+_CODE_RE = re.compile(r"[A-Za-z0-9_-]{4,128}")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(ValueError):
@@ -26,38 +39,265 @@ class ConfigError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class Settings:
+class _Problem(Exception):
+    """Raised by the cross-field checks: names the variable (pydantic passes it through)."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(problem)
+        self.variable = variable
+        self.problem = problem
+
+
+def verification_code(value: str) -> str | None:
+    """The code from ZALO_SITE_VERIFICATION, given as the code, the file name or the meta tag."""
+    value = value.strip()
+    match = re.search(r'content="([^"]+)"', value)
+    if match:
+        value = match.group(1)
+    value = value.removeprefix("zalo_verifier").removesuffix(".html")
+    return value if _CODE_RE.fullmatch(value) else None
+
+
+def _http_url(value: str, *, keep_trailing_slash: bool = False) -> str:
+    """An http(s) URL; a trailing slash is dropped unless the value is a prefix that is
+    concatenated as it is (python-telegram-bot appends the token to its ``base_url``)."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(f"'{value}' không phải địa chỉ http(s)://… hợp lệ")
+    return value if keep_trailing_slash else value.rstrip("/")
+
+
+def _positive(value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' không phải số nguyên dương") from None
+    if number <= 0:
+        raise ValueError(f"cần số nguyên dương, không phải {number}")
+    return number
+
+
+def _field(default: Any, env: str) -> Any:
+    return Field(default=default, validation_alias=AliasChoices(env))
+
+
+class Settings(BaseSettings):
     """Everything configurable; see the README's configuration table."""
 
-    database_url: str
-    host: str = "127.0.0.1"
-    port: int = 8080
-    commune_profile: Path | None = None
-    knowledge_dir: Path | None = None
-    log_level: str = "INFO"
-    public_url: str = ""
-    telegram_bot_token: str = ""
-    telegram_api_base_url: str = "https://api.telegram.org/bot"
-    telegram_webhook_url: str = ""
-    telegram_webhook_secret: str = ""
-    telegram_staff_chat_id: str = ""
-    zalo_app_id: str = ""
-    zalo_app_secret: str = ""
-    zalo_oa_secret_key: str = ""
-    zalo_access_token: str = ""
-    zalo_refresh_token: str = ""
-    zalo_api_base_url: str = "https://openapi.zalo.me"
-    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
-    zalo_site_verification: str = ""
-    staff_cookie_secure: bool | None = None
-    personal_data_retention_days: int = 365
-    # Every variable seen (environment over .env), for optional module-specific settings.
-    env: dict[str, str] = field(default_factory=dict, repr=False)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, validate_default=True)
 
-    def get(self, name: str, default: str = "") -> str:
-        """An optional setting not modelled above (e.g. STAFF_SESSION_HOURS)."""
-        return self.env.get(name, default).strip()
+    database_url: str = _field("", "DATABASE_URL")
+    host: str = _field("127.0.0.1", "BOT_HOST")
+    port: int = _field(8080, "BOT_PORT")
+    public_url: str = _field("", "BOT_PUBLIC_URL")
+    commune_profile: Path | None = _field(None, "COMMUNE_PROFILE")
+    knowledge_dir: Path | None = _field(None, "KNOWLEDGE_DIR")
+    log_level: str = _field("INFO", "LOG_LEVEL")
+    telegram_bot_token: str = _field("", "TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = _field("https://api.telegram.org/bot", "TELEGRAM_API_BASE_URL")
+    telegram_webhook_url: str = _field("", "TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str = _field("", "TELEGRAM_WEBHOOK_SECRET")
+    telegram_staff_chat_id: str = _field("", "TELEGRAM_STAFF_CHAT_ID")
+    zalo_app_id: str = _field("", "ZALO_APP_ID")
+    zalo_app_secret: str = _field("", "ZALO_APP_SECRET")
+    zalo_oa_secret_key: str = _field("", "ZALO_OA_SECRET_KEY")
+    zalo_access_token: str = _field("", "ZALO_ACCESS_TOKEN")
+    zalo_refresh_token: str = _field("", "ZALO_REFRESH_TOKEN")
+    zalo_api_base_url: str = _field("https://openapi.zalo.me", "ZALO_API_BASE_URL")
+    zalo_oauth_base_url: str = _field("https://oauth.zaloapp.com", "ZALO_OAUTH_BASE_URL")
+    zalo_site_verification: str = _field("", "ZALO_SITE_VERIFICATION")
+    zalo_bot_token: str = _field("", "ZALO_BOT_TOKEN")
+    zalo_bot_webhook_url: str = _field("", "ZALO_BOT_WEBHOOK_URL")
+    zalo_bot_webhook_secret: str = _field("", "ZALO_BOT_WEBHOOK_SECRET")
+    zalo_bot_api_base_url: str = _field("", "ZALO_BOT_API_BASE_URL")
+    staff_cookie_secure: bool | None = _field(None, "STAFF_COOKIE_SECURE")
+    staff_session_idle_minutes: int = _field(60, "STAFF_SESSION_IDLE_MINUTES")
+    staff_session_hours: int = _field(12, "STAFF_SESSION_HOURS")
+    staff_login_max_failures: int = _field(5, "STAFF_LOGIN_MAX_FAILURES")
+    staff_login_window_minutes: int = _field(15, "STAFF_LOGIN_WINDOW_MINUTES")
+    staff_trusted_proxies: tuple[Network, ...] = _field(
+        DEFAULT_TRUSTED_PROXIES, "STAFF_TRUSTED_PROXIES"
+    )
+    personal_data_retention_days: int = _field(365, "PERSONAL_DATA_RETENTION_DAYS")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        **_sources: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what ``load_settings`` hands over: it merges the environment and ``.env``."""
+        return (init_settings,)
+
+    # --- one check per variable -------------------------------------------------------------
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: Any) -> str:
+        url = str(value or "") or f"sqlite+aiosqlite:///{DEFAULT_DB_FILE.resolve()}"
+        try:
+            check_url(url)
+        except DatabaseUrlError as err:
+            raise ValueError(str(err)) from None
+        return url
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _port(cls, value: Any) -> int:
+        try:
+            port = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"'{value}' không phải số cổng (1–65535)") from None
+        if not 1 <= port <= 65535:
+            raise ValueError(f"cổng {port} nằm ngoài khoảng 1–65535")
+        return port
+
+    @field_validator("commune_profile", mode="before")
+    @classmethod
+    def _profile(cls, value: Any) -> Path | None:
+        if not value:
+            return None
+        path = Path(str(value)).expanduser()
+        if not path.is_file():
+            raise ValueError(f"không tìm thấy tệp '{value}'")
+        try:
+            with path.open("rb") as handle:
+                handle.read(1)
+        except OSError as err:
+            raise ValueError(f"không đọc được tệp '{value}' ({err.strerror})") from None
+        return path
+
+    @field_validator("knowledge_dir", mode="before")
+    @classmethod
+    def _knowledge_dir(cls, value: Any) -> Path | None:
+        if not value:
+            return None
+        path = Path(str(value)).expanduser()
+        if not path.is_dir():
+            raise ValueError(f"không tìm thấy thư mục '{value}'")
+        return path
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> str:
+        level = str(value).upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError(f"'{level}' không hợp lệ (DEBUG, INFO, WARNING, ERROR)")
+        return level
+
+    @field_validator(
+        "public_url",
+        "telegram_webhook_url",
+        "zalo_api_base_url",
+        "zalo_oauth_base_url",
+        "zalo_bot_webhook_url",
+        "zalo_bot_api_base_url",
+        mode="before",
+    )
+    @classmethod
+    def _url(cls, value: Any) -> str:
+        return _http_url(str(value)) if value else ""
+
+    @field_validator("telegram_api_base_url", mode="before")
+    @classmethod
+    def _prefix_url(cls, value: Any) -> str:
+        return _http_url(str(value), keep_trailing_slash=True)
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _telegram_secret(cls, value: Any) -> str:
+        secret = str(value or "")
+        if secret and (
+            len(secret) > 256
+            or not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
+        ):
+            raise ValueError("chỉ được dùng 1–256 ký tự A-Z a-z 0-9 _ -")
+        return secret
+
+    @field_validator("zalo_site_verification", mode="before")
+    @classmethod
+    def _site_verification(cls, value: Any) -> str:
+        if value and verification_code(str(value)) is None:
+            raise ValueError("chỉ dán mã xác thực (chữ, số, _ và -)")
+        return str(value or "")
+
+    @field_validator("zalo_bot_webhook_secret", mode="before")
+    @classmethod
+    def _zalo_bot_secret(cls, value: Any) -> str:
+        secret = str(value or "")
+        if secret and not 8 <= len(secret) <= 256:
+            raise ValueError("cần 8–256 ký tự")
+        return secret
+
+    @field_validator("staff_cookie_secure", mode="before")
+    @classmethod
+    def _bool(cls, value: Any) -> bool | None:
+        if value is None or value == "":
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"'{value}' không phải giá trị đúng/sai (true/false)")
+
+    @field_validator(
+        "staff_session_idle_minutes",
+        "staff_session_hours",
+        "staff_login_max_failures",
+        "staff_login_window_minutes",
+        "personal_data_retention_days",
+        mode="before",
+    )
+    @classmethod
+    def _positive_int(cls, value: Any) -> int:
+        return _positive(value)
+
+    @field_validator("staff_trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> tuple[Network, ...]:
+        if isinstance(value, tuple):
+            return value
+        networks: list[Network] = []
+        for part in str(value).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"'{part[:60]}' không phải địa chỉ IP hay dải CIDR (phân cách bằng dấu phẩy)"
+                ) from None
+        return tuple(networks)
+
+    # --- variables that go together ---------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _together(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise _Problem(
+                "TELEGRAM_WEBHOOK_SECRET",
+                "bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (1–256 ký tự A-Z a-z 0-9 _ -)",
+            )
+        zalo = {
+            "ZALO_APP_ID": self.zalo_app_id,
+            "ZALO_APP_SECRET": self.zalo_app_secret,
+            "ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
+        }
+        if any(zalo.values()) and not all(zalo.values()):
+            missing = next(k for k, v in zalo.items() if not v)
+            raise _Problem(
+                missing, "cần đặt đủ ZALO_APP_ID, ZALO_APP_SECRET và ZALO_OA_SECRET_KEY"
+            )
+        if self.zalo_bot_webhook_url and not self.zalo_bot_webhook_secret:
+            raise _Problem(
+                "ZALO_BOT_WEBHOOK_SECRET", "bắt buộc khi đặt ZALO_BOT_WEBHOOK_URL (8–256 ký tự)"
+            )
+        return self
 
     @property
     def telegram_enabled(self) -> bool:
@@ -68,72 +308,10 @@ class Settings:
         return bool(self.zalo_app_id and self.zalo_app_secret and self.zalo_oa_secret_key)
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; '#' comments; optional quotes. No interpolation, on purpose."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
-    return values
-
-
-def _port(value: str, variable: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise ConfigError(variable, f"'{value}' không phải số cổng (1–65535)") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(variable, f"cổng {port} nằm ngoài khoảng 1–65535")
-    return port
-
-
-def _readable_file(value: str, variable: str) -> Path:
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise ConfigError(variable, f"không tìm thấy tệp '{value}'")
-    try:
-        with path.open("rb") as handle:
-            handle.read(1)
-    except OSError as err:
-        raise ConfigError(variable, f"không đọc được tệp '{value}' ({err.strerror})") from None
-    return path
-
-
-def _http_url(value: str, variable: str, *, keep_trailing_slash: bool = False) -> str:
-    """An http(s) URL; a trailing slash is dropped unless the value is a prefix that is
-    concatenated as it is (python-telegram-bot appends the token to its ``base_url``)."""
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(variable, f"'{value}' không phải địa chỉ http(s)://… hợp lệ")
-    return value if keep_trailing_slash else value.rstrip("/")
-
-
-def _positive_int(value: str, variable: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(variable, f"'{value}' không phải số nguyên dương") from None
-    if number <= 0:
-        raise ConfigError(variable, f"cần số nguyên dương, không phải {number}")
-    return number
-
-
-def _bool(value: str, variable: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(variable, f"'{value}' không phải giá trị đúng/sai (true/false)")
+def _variable(field: str) -> str:
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    return alias.choices[0] if isinstance(alias, AliasChoices) else field.upper()  # type: ignore[return-value]
 
 
 def load_settings(
@@ -141,83 +319,25 @@ def load_settings(
 ) -> Settings:
     """Settings from ``env`` (default: os.environ) over the ``.env`` file; raises ConfigError."""
     merged: dict[str, str] = {}
-    if dotenv is not None:
-        merged.update(read_dotenv(dotenv))
+    if dotenv is not None and dotenv.is_file():
+        merged.update({k: v or "" for k, v in dotenv_values(dotenv, interpolate=False).items()})
     merged.update(os.environ if env is None else env)
-
-    def get(name: str, default: str = "") -> str:
-        return merged.get(name, default).strip()
-
-    database_url = get("DATABASE_URL") or f"sqlite+aiosqlite:///{DEFAULT_DB_FILE.resolve()}"
+    names = {_variable(f) for f in Settings.model_fields}
+    values = {
+        k: v.strip()
+        for k, v in merged.items()
+        if k in names and (v.strip() or k in EMPTY_MEANS_NONE)
+    }
     try:
-        check_url(database_url)
-    except DatabaseUrlError as err:
-        raise ConfigError("DATABASE_URL", str(err)) from None
-
-    profile = get("COMMUNE_PROFILE")
-    knowledge_dir = get("KNOWLEDGE_DIR")
-    if knowledge_dir and not Path(knowledge_dir).expanduser().is_dir():
-        raise ConfigError("KNOWLEDGE_DIR", f"không tìm thấy thư mục '{knowledge_dir}'")
-
-    log_level = get("LOG_LEVEL", "INFO").upper()
-    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError("LOG_LEVEL", f"'{log_level}' không hợp lệ (DEBUG, INFO, WARNING, ERROR)")
-
-    webhook_url = get("TELEGRAM_WEBHOOK_URL")
-    webhook_secret = get("TELEGRAM_WEBHOOK_SECRET")
-    if webhook_url:
-        _http_url(webhook_url, "TELEGRAM_WEBHOOK_URL")
-        if not webhook_secret:
-            raise ConfigError(
-                "TELEGRAM_WEBHOOK_SECRET",
-                "bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (1–256 ký tự A-Z a-z 0-9 _ -)",
-            )
-    if webhook_secret and (
-        len(webhook_secret) > 256
-        or not all(c.isascii() and (c.isalnum() or c in "_-") for c in webhook_secret)
-    ):
-        raise ConfigError("TELEGRAM_WEBHOOK_SECRET", "chỉ được dùng 1–256 ký tự A-Z a-z 0-9 _ -")
-
-    zalo_parts = {k: get(k) for k in ("ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY")}
-    if any(zalo_parts.values()) and not all(zalo_parts.values()):
-        missing = next(k for k, v in zalo_parts.items() if not v)
-        raise ConfigError(missing, "cần đặt đủ ZALO_APP_ID, ZALO_APP_SECRET và ZALO_OA_SECRET_KEY")
-
-    cookie_secure = get("STAFF_COOKIE_SECURE")
-    return Settings(
-        database_url=database_url,
-        host=get("BOT_HOST", "127.0.0.1"),
-        port=_port(get("BOT_PORT", "8080"), "BOT_PORT"),
-        commune_profile=_readable_file(profile, "COMMUNE_PROFILE") if profile else None,
-        knowledge_dir=Path(knowledge_dir).expanduser() if knowledge_dir else None,
-        log_level=log_level,
-        public_url=_http_url(get("BOT_PUBLIC_URL"), "BOT_PUBLIC_URL")
-        if get("BOT_PUBLIC_URL")
-        else "",
-        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
-        telegram_api_base_url=_http_url(
-            get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
-            "TELEGRAM_API_BASE_URL",
-            keep_trailing_slash=True,
-        ),
-        telegram_webhook_url=webhook_url,
-        telegram_webhook_secret=webhook_secret,
-        telegram_staff_chat_id=get("TELEGRAM_STAFF_CHAT_ID"),
-        zalo_app_id=zalo_parts["ZALO_APP_ID"],
-        zalo_app_secret=zalo_parts["ZALO_APP_SECRET"],
-        zalo_oa_secret_key=zalo_parts["ZALO_OA_SECRET_KEY"],
-        zalo_access_token=get("ZALO_ACCESS_TOKEN"),
-        zalo_refresh_token=get("ZALO_REFRESH_TOKEN"),
-        zalo_api_base_url=_http_url(
-            get("ZALO_API_BASE_URL", "https://openapi.zalo.me"), "ZALO_API_BASE_URL"
-        ),
-        zalo_oauth_base_url=_http_url(
-            get("ZALO_OAUTH_BASE_URL", "https://oauth.zaloapp.com"), "ZALO_OAUTH_BASE_URL"
-        ),
-        zalo_site_verification=get("ZALO_SITE_VERIFICATION"),
-        staff_cookie_secure=_bool(cookie_secure, "STAFF_COOKIE_SECURE") if cookie_secure else None,
-        personal_data_retention_days=_positive_int(
-            get("PERSONAL_DATA_RETENTION_DAYS", "365"), "PERSONAL_DATA_RETENTION_DAYS"
-        ),
-        env=merged,
-    )
+        return Settings(**values)
+    except _Problem as err:
+        raise ConfigError(err.variable, err.problem) from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = first.get("loc") or ()
+        variable = str(loc[0]) if loc else "?"
+        if variable in Settings.model_fields:
+            variable = _variable(variable)
+        problem = str(first.get("ctx", {}).get("error") or first.get("msg", ""))
+        problem = problem.removeprefix("Value error, ")
+        raise ConfigError(variable, problem) from None

@@ -1,7 +1,8 @@
-"""Everything a running bot holds, built once from Settings: database, knowledge, engine, worker.
+"""Everything a running bot holds, built once from Settings: database, content, engine, worker.
 
 Both the CLI and the web application build a ``Runtime``; tests build one on a temporary database
-with a fake clock. Channel adapters register their senders, health checks and periodic jobs here.
+with a fake clock. The channels (``bot.channels.setup``) fill in their typed fields: the adapter,
+its sender, health check, periodic jobs and attachment fetcher.
 """
 
 from __future__ import annotations
@@ -11,26 +12,57 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
 from handlers import build_registry
-from handlers.context import WEB_CHANNEL, Services
+from handlers.capabilities import Capabilities
+from handlers.context import Services
 from handlers.engine import Engine
-from handlers.petitions.followup import close_unrated
-from handlers.router import Registry
+from handlers.registry import Registry
+from handlers.texts import Texts
+from handlers.texts.loader import load_texts
+from handlers.workflow.retention import erase_expired_contacts
+from handlers.workflow.timers import close_unrated
 from knowledge import KnowledgeBase, Matcher, load_knowledge
 from knowledge.profile import CommuneProfile, load_profile
 from storage import inbound
-from storage import retention as retention_store
 from storage.db import Database
 from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.zalo import ZaloChannel
+    from bot.channels.zalo_bot import ZaloBotChannel
 
 log = logging.getLogger(__name__)
 
 PeriodicJob = Callable[[], Awaitable[Any]]
+HealthCheck = Callable[[], Awaitable[str]]  # "ok" | "degraded" | "off"
+AttachmentFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]  # ref -> (bytes, mime type)
 INBOUND_RETENTION = dt.timedelta(days=14)
+WEB_CHANNEL = "web"
+# The web chat page: replies in the HTTP response, pushes fetched by the page, no photo upload.
+WEB = Capabilities(inline_replies=True, accepts_media=False)
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a commune's data gives the bot: profile, knowledge base, matcher, messages."""
+
+    profile: CommuneProfile
+    kb: KnowledgeBase
+    matcher: Matcher
+    texts: Texts
+
+
+class Periodic(NamedTuple):
+    """A maintenance job the app runs while it serves."""
+
+    interval: float  # seconds
+    name: str
+    job: PeriodicJob
 
 
 @dataclass
@@ -43,11 +75,14 @@ class Runtime:
     registry: Registry
     engine: Engine
     worker: DeliveryWorker
-    # name -> async () -> "ok" | "degraded" | "off": shown by /healthz
-    health_checks: dict[str, Callable[[], Awaitable[str]]] = field(default_factory=dict)
-    # (interval in seconds, name, job): maintenance run by the app while it serves
-    periodic: list[tuple[float, str, PeriodicJob]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    # name -> check, shown by /healthz
+    health_checks: dict[str, HealthCheck] = field(default_factory=dict)
+    periodic: list[Periodic] = field(default_factory=list)
+    # channel -> how the dashboard downloads a photo or file a citizen sent through it
+    attachment_fetchers: dict[str, AttachmentFetcher] = field(default_factory=dict)
+    telegram: TelegramChannel | None = None
+    zalo: ZaloChannel | None = None
+    zalo_bot: ZaloBotChannel | None = None
 
     # The content and the clock live in ``services`` (the handlers' view); these read through.
     @property
@@ -63,6 +98,10 @@ class Runtime:
         return self.services.matcher
 
     @property
+    def texts(self) -> Texts:
+        return self.services.texts
+
+    @property
     def clock(self) -> Callable[[], dt.datetime]:
         return self.services.clock
 
@@ -70,21 +109,27 @@ class Runtime:
         """Let the delivery worker send this channel's outbox rows."""
         self.worker.senders[sender.channel] = sender
 
+    def add_channel(self, sender: Sender, capabilities: Capabilities) -> None:
+        """A channel's sender, and what it can show (for messages pushed to it later)."""
+        self.add_sender(sender)
+        self.services.capabilities[sender.channel] = capabilities
+
     def add_periodic(self, interval: float, name: str, job: PeriodicJob) -> None:
         """Run ``job`` every ``interval`` seconds; a job of the same name is replaced, so wiring
         the app twice on one runtime (tests, a restart of the app) never runs it twice."""
-        self.periodic[:] = [p for p in self.periodic if p[1] != name]
-        self.periodic.append((interval, name, job))
+        self.periodic[:] = [p for p in self.periodic if p.name != name]
+        self.periodic.append(Periodic(interval, name, job))
 
     async def close(self) -> None:
         await self.db.dispose()
 
 
-def load_content(settings: Settings) -> tuple[CommuneProfile, KnowledgeBase, Matcher]:
-    """The commune profile, the knowledge base and its matcher (raises on invalid data)."""
+def load_content(settings: Settings) -> Content:
+    """The commune profile, knowledge base, matcher and messages (raises on invalid data)."""
     profile = load_profile(settings.commune_profile)
     kb = load_knowledge(profile, settings.knowledge_dir)
-    return profile, kb, Matcher(kb)
+    texts = load_texts(profile, kb.values, settings.knowledge_dir)
+    return Content(profile, kb, Matcher(kb), texts)
 
 
 async def build_runtime(
@@ -92,15 +137,22 @@ async def build_runtime(
     *,
     clock: Callable[[], dt.datetime] = utcnow,
     migrate: bool = True,
-    content: tuple[CommuneProfile, KnowledgeBase, Matcher] | None = None,
+    content: Content | None = None,
     worker_options: dict[str, Any] | None = None,
 ) -> Runtime:
     """Open the database (migrating it), load the content and wire the engine and worker."""
-    profile, kb, matcher = content or load_content(settings)
+    content = content or load_content(settings)
     db = Database(settings.database_url)
     if migrate:
         await db.upgrade()
-    services = Services(profile=profile, kb=kb, matcher=matcher, clock=clock)
+    services = Services(
+        profile=content.profile,
+        kb=content.kb,
+        matcher=content.matcher,
+        texts=content.texts,
+        clock=clock,
+        capabilities={WEB_CHANNEL: WEB},
+    )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}
     worker = DeliveryWorker(db, senders, clock=clock, **(worker_options or {}))
@@ -114,13 +166,14 @@ async def build_runtime(
         engine=engine,
         worker=worker,
     )
+    commune = content.profile.id
     runtime.add_periodic(60, "expire-flows", engine.expire_flows)
     runtime.add_periodic(3600, "prune-inbound-events", lambda: prune_inbound_events(db, clock))
     retention = dt.timedelta(days=settings.personal_data_retention_days)
     runtime.add_periodic(
         3600,
         "erase-expired-contacts",
-        lambda: erase_expired_contacts(db, profile.id, clock, retention),
+        lambda: erase_expired_contacts(db, commune, clock, retention),
     )
     runtime.add_periodic(
         600,
@@ -128,23 +181,6 @@ async def build_runtime(
         functools.partial(close_unrated, db, services, on_commit=worker.wake),
     )
     return runtime
-
-
-async def erase_expired_contacts(
-    db: Database, commune_id: str, clock: Callable[[], dt.datetime], retention: dt.timedelta
-) -> retention_store.RetentionResult:
-    """Erase petitioners' contact details a retention period after their petition ended."""
-    async with db.write() as session:
-        result = await retention_store.erase_expired_contacts(
-            session, commune_id, clock(), retention
-        )
-    if result.petitions or result.citizens:
-        log.info(
-            "Đã tự động xóa thông tin liên hệ: %s kiến nghị, %s người",
-            result.petitions,
-            result.citizens,
-        )
-    return result
 
 
 async def prune_inbound_events(db: Database, clock: Callable[[], dt.datetime]) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.keys import RUNTIME
-from handlers.context import WEB_CHANNEL
+from bot.runtime import WEB, WEB_CHANNEL
 from handlers.types import Inbound
 from storage import outbox
 
@@ -96,6 +96,7 @@ async def post_chat(request: web.Request) -> web.Response:
             text=text,
             payload=payload,
             external_id=f"{user_id}:{message_id}" if message_id else None,
+            capabilities=WEB,
         )
     )
     return _json({"replies": [r.to_dict() for r in result.replies], "duplicate": result.duplicate})

@@ -2,28 +2,33 @@
 
 Everything a handler does goes through the context and lands in one transaction: the state change,
 the replies and any notification to other people (``push``). The engine commits them together.
+
+``Services`` are the long-lived parts every handler and the petition workflow use; ``Txn`` is
+one unit of work (a session, the time, what is owed to people) — a ``Context`` is one, and the
+staff side opens one with ``handlers.workflow.transaction``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.capabilities import PLAIN, Capabilities
+from handlers.memory import Remembered, is_remembered
+from handlers.outgoing import NoticeTarget, Outgoing
+from handlers.payloads import FlowChoice
+from handlers.texts import Texts
 from handlers.types import Button, Inbound, Reply
+from knowledge import KnowledgeBase, Matcher
 from knowledge.profile import CommuneProfile
-from storage import outbox
 from storage.models import ChannelIdentity, ConversationState, utcnow
 
-if TYPE_CHECKING:
-    from handlers.router import Registry
-    from knowledge import KnowledgeBase, Matcher
-
-WEB_CHANNEL = "web"
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,10 +38,12 @@ class Services:
     profile: CommuneProfile
     kb: KnowledgeBase
     matcher: Matcher
+    texts: Texts
     clock: Callable[[], dt.datetime] = utcnow
-    # Channels whose replies travel in the HTTP response rather than through the outbox worker.
-    inline_channels: frozenset[str] = frozenset({WEB_CHANNEL})
-    settings: dict[str, Any] = field(default_factory=dict)
+    # What each channel can show, for messages pushed to it later (channels register theirs).
+    capabilities: dict[str, Capabilities] = field(default_factory=dict)
+    # Staff groups told of every new petition (channels add theirs when configured).
+    staff_notices: list[NoticeTarget] = field(default_factory=list)
 
     @property
     def commune_id(self) -> str:
@@ -47,19 +54,58 @@ class Services:
         """How long an untouched flow stays open (the petition draft's expiry)."""
         return dt.timedelta(hours=self.profile.petitions.draft_expiry_hours)
 
+    def capabilities_of(self, channel: str) -> Capabilities:
+        return self.capabilities.get(channel, PLAIN)
+
 
 @dataclass
-class Push:
-    """A message for someone other than the sender (or for the sender, later)."""
+class Txn:
+    """One unit of work: everything in it is committed together, or nothing."""
 
-    channel: str
-    recipient: str
-    identity_id: int | None
-    reply: Reply
-    petition_id: int | None = None
+    session: AsyncSession
+    services: Services
+    now: dt.datetime
+    out: Outgoing = field(default_factory=Outgoing)
+
+    @property
+    def profile(self) -> CommuneProfile:
+        return self.services.profile
+
+    @property
+    def texts(self) -> Texts:
+        return self.services.texts
 
 
-class Context:
+class FlowHandle(Protocol):
+    """What the context and the router need of a flow (``handlers.flow.Flow``)."""
+
+    name: str
+
+    async def prompt(self, ctx: Context) -> None: ...
+
+    async def handle(self, ctx: Context, value: str | None) -> None: ...
+
+    async def on_cancel(self, ctx: Context) -> None: ...
+
+    async def on_expire(self, ctx: Context) -> str: ...
+
+    async def on_menu(self, ctx: Context) -> str | None: ...
+
+
+class Routing(Protocol):
+    """What a handler may ask of the registry (``handlers.registry.Registry``)."""
+
+    def flow_named(self, name: str | None) -> FlowHandle | None: ...
+
+    def routed_elsewhere(self, text: str) -> bool: ...
+
+    def intent_handler(self, intent: str) -> Callable[[Context, Any], Awaitable[None]]: ...
+
+
+Interceptor = Callable[["Context"], Awaitable["bool | Inbound"]]
+
+
+class Context(Txn):
     """One message being handled."""
 
     def __init__(
@@ -67,34 +113,33 @@ class Context:
         *,
         session: AsyncSession,
         services: Services,
-        registry: Registry,
+        routing: Routing,
         inbound: Inbound,
         identity: ChannelIdentity,
         state: ConversationState,
         now: dt.datetime,
         inbound_event_id: int | None = None,
     ) -> None:
-        self.session = session
-        self.services = services
-        self.registry = registry
+        super().__init__(session=session, services=services, now=now)
+        self.routing = routing
         self.inbound = inbound
         self.identity = identity
         self.state = state
-        self.now = now
         self.inbound_event_id = inbound_event_id
         self.replies: list[Reply] = []
-        self.pushes: list[Push] = []
         self.unanswered: list[tuple[str, str, tuple[str, ...]]] = []
 
     # --- shortcuts -------------------------------------------------------------------------
 
     @property
-    def profile(self) -> CommuneProfile:
-        return self.services.profile
-
-    @property
     def commune_id(self) -> str:
         return self.identity.commune_id
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the sender's channel can show (sent with the message, else registered)."""
+        given = self.inbound.capabilities
+        return given if given is not None else self.services.capabilities_of(self.identity.channel)
 
     def reply(
         self,
@@ -108,22 +153,10 @@ class Context:
         return message
 
     def push(
-        self,
-        identity: ChannelIdentity,
-        reply: Reply,
-        *,
-        petition_id: int | None = None,
+        self, identity: ChannelIdentity, reply: Reply, *, petition_id: int | None = None
     ) -> None:
         """Queue a message to another identity (a follower) in this same transaction."""
-        self.pushes.append(
-            Push(
-                channel=identity.channel,
-                recipient=identity.external_user_id,
-                identity_id=identity.id,
-                reply=reply,
-                petition_id=petition_id,
-            )
-        )
+        self.out.push(identity, reply, petition_id=petition_id)
 
     # --- flow state ------------------------------------------------------------------------
 
@@ -136,27 +169,24 @@ class Context:
         return self.state.step
 
     @property
-    def data(self) -> dict[str, Any]:
-        """The active flow's data; assign through ``update_data`` so the change is saved."""
-        return dict(self.state.data or {})
+    def active_flow(self) -> FlowHandle | None:
+        return self.routing.flow_named(self.state.flow)
 
-    def update_data(self, **values: Any) -> None:
-        data = dict(self.state.data or {})
-        data.update(values)
-        self.state.data = data
+    def draft_data(self) -> dict[str, Any]:
+        """The active flow's draft as stored (``handlers.flow.Flow.draft`` types it)."""
+        return {k: v for k, v in (self.state.data or {}).items() if not is_remembered(k)}
+
+    def set_draft_data(self, values: dict[str, Any]) -> None:
+        self.state.data = {**self._remembered(), **values}
 
     def begin_flow(
-        self,
-        name: str,
-        step: str,
-        data: dict[str, Any] | None = None,
-        ttl: dt.timedelta | None = None,
+        self, name: str, step: str, draft: dict[str, Any], ttl: dt.timedelta | None = None
     ) -> None:
         """Make ``name`` the active flow, with a fresh token that old buttons will not carry."""
         self.state.flow = name
         self.state.step = step
         self.state.token = secrets.token_hex(4)
-        self.state.data = {**self.sticky, **(data or {})}
+        self.state.data = {**self._remembered(), **draft}
         self.state.expires_at = self.now + (ttl or self.services.flow_ttl)
 
     def set_step(self, step: str) -> None:
@@ -171,55 +201,33 @@ class Context:
         self.state.flow = None
         self.state.step = None
         self.state.token = None
-        self.state.data = self.sticky
+        self.state.data = self._remembered()
         self.state.expires_at = None
-
-    @property
-    def sticky(self) -> dict[str, Any]:
-        """Keys starting with "_" outlive flows (e.g. ``_village`` from a village QR code)."""
-        return {k: v for k, v in (self.state.data or {}).items() if k.startswith("_")}
-
-    def remember(self, key: str, value: Any) -> None:
-        """Store a sticky preference that outlives flows."""
-        self.update_data(**{"_" + key.lstrip("_"): value})
 
     def button(self, text: str, value: str) -> Button:
         """A button bound to the current flow step; a stale or foreign press is recognised."""
-        return Button(text=text, payload=f"f:{self.state.token}:{self.state.step}:{value}")
+        choice = FlowChoice(self.state.token or "", self.state.step or "", value)
+        return Button(text=text, payload=choice.encode())
+
+    # --- values that outlive flows ------------------------------------------------------------
+
+    def _remembered(self) -> dict[str, Any]:
+        return {k: v for k, v in (self.state.data or {}).items() if is_remembered(k)}
+
+    def recall(self, memory: Remembered[T]) -> T | None:
+        return memory.read(self.state.data)
+
+    def remember(self, memory: Remembered[T], value: T) -> None:
+        self.state.data = {**(self.state.data or {}), memory.key: memory.dump(value)}
+
+    def forget(self, memory: Remembered[Any]) -> None:
+        self.state.data = {k: v for k, v in (self.state.data or {}).items() if k != memory.key}
+
+    def forget_everything(self) -> None:
+        """No flow, no draft, nothing remembered (the citizen's data was erased)."""
+        self.end_flow()
+        self.state.data = {}
 
     def record_unanswered(self, text: str, band: str, suggestions: tuple[str, ...] = ()) -> None:
         """Count a message the bot could not answer well (stored with this transaction)."""
         self.unanswered.append((text, band, suggestions))
-
-    def outbox_rows(self) -> list[Any]:
-        """The outbox rows for this message's replies and pushes."""
-        rows = []
-        inline = self.identity.channel in self.services.inline_channels
-        for reply in self.replies:
-            rows.append(
-                outbox.new_message(
-                    commune_id=self.commune_id,
-                    channel=self.identity.channel,
-                    recipient=self.identity.external_user_id,
-                    identity_id=self.identity.id,
-                    body=reply.to_dict(),
-                    now=self.now,
-                    kind="reply",
-                    status=outbox.SENT if inline else outbox.PENDING,
-                    inbound_event_id=self.inbound_event_id,
-                )
-            )
-        for push in self.pushes:
-            rows.append(
-                outbox.new_message(
-                    commune_id=self.commune_id,
-                    channel=push.channel,
-                    recipient=push.recipient,
-                    identity_id=push.identity_id,
-                    body=push.reply.to_dict(),
-                    now=self.now,
-                    kind="push",
-                    petition_id=push.petition_id,
-                )
-            )
-        return rows

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handlers import router
+from handlers import outgoing, router
 from handlers.context import Context, Services
-from handlers.router import Registry
+from handlers.registry import Registry
 from handlers.sanitize import clean_inbound
 from handlers.types import Inbound, Reply
 from storage import conversations, identities, inbound, outbox, unanswered
@@ -90,14 +90,14 @@ class Engine:
             ctx = Context(
                 session=session,
                 services=self.services,
-                registry=self.registry,
+                routing=self.registry,
                 inbound=message,
                 identity=identity,
                 state=state,
                 now=now,
                 inbound_event_id=event_id,
             )
-            await router.dispatch(ctx)
+            await router.dispatch(ctx, self.registry)
             await self._save(ctx)
             replies = list(ctx.replies)
         self._committed()
@@ -106,7 +106,20 @@ class Engine:
     async def _save(self, ctx: Context) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
-        ctx.session.add_all(ctx.outbox_rows())
+        await outgoing.write(
+            ctx.session,
+            commune_id=ctx.commune_id,
+            now=ctx.now,
+            capabilities=self.services.capabilities,
+            out=ctx.out,
+            sender=outgoing.Sender(
+                identity=ctx.identity,
+                state=ctx.state,
+                inbound_event_id=ctx.inbound_event_id,
+                inline=ctx.capabilities.inline_replies,
+            ),
+            replies=ctx.replies,
+        )
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions
@@ -129,7 +142,7 @@ class Engine:
                 ctx = Context(
                     session=session,
                     services=self.services,
-                    registry=self.registry,
+                    routing=self.registry,
                     inbound=Inbound(
                         channel=identity.channel,
                         user_key=identity.external_user_id,
@@ -145,7 +158,14 @@ class Engine:
                     ctx.push(identity, reply)
                 ctx.replies.clear()
                 state.updated_at = now
-                session.add_all(ctx.outbox_rows())
+                await outgoing.write(
+                    session,
+                    commune_id=ctx.commune_id,
+                    now=now,
+                    capabilities=self.services.capabilities,
+                    out=ctx.out,
+                    sender=outgoing.Sender(identity, state, None, False),
+                )
                 closed += 1
         if closed:
             self._committed()

@@ -1,36 +1,48 @@
-"""A button's label typed instead of pressed: treat it as the press.
+"""A pressed or typed button label, mapped back to the button's payload — the one mechanism.
 
-Older citizens often type what a button says — without diacritics ("dong y", "xac nhan gui",
-"da giai quyet") — or answer a question with "có"/"không", or a numbered list with "2". Left to the
-matcher, such words get a wrong FAQ answer or a wall of re-prompts. This interceptor looks only at
-the buttons the bot offered since the citizen last wrote (the outbox rows: nothing extra to store)
-and, when the typed text clearly names one of them, handles the message as that button's press:
+Two steps, both reading only the buttons recorded in the conversation row
+(``handlers.offered_buttons``):
 
-* the label itself, accents, emoji and punctuation ignored ("✅ Xác nhận gửi" ← "xac nhan gui"),
-  or a unique start of it of at least two words ("xac nhan" ← "✅ Xác nhận gửi");
-* a plain yes or no, when the latest question has exactly one yes-like or no-like button;
-* a number, when the message numbered its choices ("1. …", "2. …").
+* ``resolve_platform`` (first thing the router does): what a platform sent instead of a payload —
+  a Telegram callback digest of a long payload, a label marked ``Inbound.maybe_label`` (a Zalo
+  ``oa.query.show`` title, possibly cut to ``Capabilities.max_button_label``; a Telegram
+  reply-keyboard label; a choice's words where there are no buttons), or a number where choices
+  are numbered (``Capabilities.numbered_choices``: numbering runs on across the parts of one
+  answer). The newest match wins, so a label found in several messages ("Bỏ qua") is the current
+  step's; a stale flow button is still recognised as stale by the router (its token is old).
 
-A flow's button only counts while it belongs to the current step, so typing never presses a stale
-button; anything unclear is left to the normal routing.
+* ``typed_choice`` (an interceptor): older citizens type what a button says — without diacritics
+  ("dong y", "xac nhan gui"), as "có"/"không", or as the number of a numbered list. Only the
+  buttons offered since the citizen's previous message count, a flow's only while its step is
+  current, and a notification only once it was delivered:
+
+  - the label itself, accents, emoji and punctuation ignored ("✅ Xác nhận gửi" ← "xac nhan
+    gui"), or a unique start of it of at least two words ("xac nhan" ← "✅ Xác nhận gửi");
+  - a plain yes or no, when the latest question has exactly one yes-like or no-like button;
+  - a number, when the message numbered its choices ("1. …", "2. …").
+
+  Anything unclear is left to the normal routing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
-
-from handlers.context import WEB_CHANNEL, Context
-from handlers.router import dispatch
+from handlers import offered_buttons
+from handlers.context import Context
+from handlers.offered_buttons import Offered
+from handlers.payloads import DIGEST_PREFIX, FlowChoice, decode, digest
+from handlers.types import Inbound, shorten
 from knowledge.normalize import fold
-from storage.models import OutboxMessage
+from storage import outbox
+
+__all__ = ["Offered", "choose", "resolve_platform", "typed_choice"]
 
 MAX_TYPED = 60
-MARK_KEY = "_outbox_seen"  # the newest outbox id when the citizen's previous message came in
-RECENT_ROWS = 12
+RECENT_FOR_LABELS = 8  # a citizen taps a button of the latest message or one just before it
 YES_WORDS = frozenset(
     {
         "co",
@@ -94,72 +106,80 @@ STRICT_YES_WORDS = frozenset(
     }
 )
 STRICT_STEPS = frozenset({"consent", "confirm"})
-# What a "yes" or a "no" presses: the value at the end of the payload.
-YES_VALUES = frozenset({"yes", "confirm", "resume", "reuse"})
-NO_VALUES = frozenset({"no"})
-YES_NO_PREFIXES = ("f:", "poffer:", "psat:")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s", re.M)
+_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
 
 
-@dataclasses.dataclass(frozen=True)
-class Offered:
-    """One button the citizen can see, with the message that carried it."""
+def _same_label(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFC", a).strip() == unicodedata.normalize("NFC", b).strip()
 
-    label: str
-    payload: str
-    message: str
+
+# --- what the platform sent ------------------------------------------------------------------
+
+
+def _by_digest(ctx: Context, given: str) -> str | None:
+    for message in offered_buttons.messages(ctx.state)[:RECENT_FOR_LABELS]:
+        for _label, payload in message.buttons:
+            if digest(payload) == given:
+                return payload
+    return None
+
+
+def _by_platform_label(ctx: Context, text: str) -> str | None:
+    limit = ctx.capabilities.max_button_label
+    for message in offered_buttons.messages(ctx.state)[:RECENT_FOR_LABELS]:
+        for label, payload in message.buttons:
+            if _same_label(shorten(label, limit), text):
+                return payload
+    return None
+
+
+def _by_platform_number(ctx: Context, number: int) -> str | None:
+    choices = [pair for m in offered_buttons.latest_batch(ctx.state) for pair in m.buttons]
+    return choices[number - 1][1] if 1 <= number <= len(choices) else None
+
+
+def resolve_platform(ctx: Context) -> None:
+    """Replace a digest, a button's label or a choice's number by the payload it stands for."""
+    msg = ctx.inbound
+    if msg.payload and msg.payload.startswith(DIGEST_PREFIX):
+        payload = _by_digest(ctx, msg.payload)
+        if payload is not None:
+            ctx.inbound = dataclasses.replace(msg, payload=payload)
+        return
+    text = msg.clean_text
+    if msg.payload or not msg.maybe_label or not text or text.startswith("/"):
+        return
+    number = _NUMBER.fullmatch(text) if ctx.capabilities.numbered_choices else None
+    if number is not None:
+        payload = _by_platform_number(ctx, int(number.group(1)))
+    else:
+        payload = _by_platform_label(ctx, text)
+    if payload is not None:
+        ctx.inbound = dataclasses.replace(msg, payload=payload, text=None)
+
+
+# --- what the citizen typed -------------------------------------------------------------------
 
 
 async def offered_since_last_message(ctx: Context) -> list[list[Offered]]:
-    """The buttons sent since the citizen's previous message, newest message first.
-
-    "Since" is an outbox id remembered at each message (``MARK_KEY``), not a time: two messages
-    handled within the same clock tick must not blur together.
-    """
-    newest = await ctx.session.scalar(
-        select(func.max(OutboxMessage.id)).where(OutboxMessage.identity_id == ctx.identity.id)
-    )
-    newest = newest or 0
-    mark = (ctx.state.data or {}).get(MARK_KEY)
-    if newest != mark:
-        ctx.remember(MARK_KEY, newest)
-    if not isinstance(mark, int) or newest <= mark:
-        return []
-    stmt = (
-        select(OutboxMessage.kind, OutboxMessage.status, OutboxMessage.body)
-        .where(
-            OutboxMessage.identity_id == ctx.identity.id,
-            OutboxMessage.kind.in_(("reply", "push")),
-            OutboxMessage.id > mark,
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(RECENT_ROWS)
-    )
-    rows = (await ctx.session.execute(stmt)).all()
-    messages = []
-    for kind, status, body in rows:
-        if status == "failed":
-            continue
-        unseen = kind == "push" and status not in ("sent", "sending")
-        if unseen and ctx.identity.channel != WEB_CHANNEL:
-            continue  # a notification still on its way has not been read yet
-        text = str((body or {}).get("text", ""))
-        buttons = [
-            Offered(str(b.get("text", "")), str(b["payload"]), text)
-            for b in (body or {}).get("buttons", [])
-            if b.get("payload") and not b.get("request")
-        ]
-        if buttons:
-            messages.append(buttons)
-    return messages
+    """The buttons offered since the citizen's previous message, newest message first."""
+    handled = ctx.state.message_count or 0
+    recent = [m for m in offered_buttons.messages(ctx.state) if m.after == handled]
+    waiting = [m.outbox_id for m in recent if m.push and m.outbox_id is not None]
+    if waiting and not ctx.capabilities.inline_replies:
+        # A notification still on its way has not been read yet.
+        delivered = await outbox.delivered_ids(ctx.session, waiting)
+        recent = [m for m in recent if not m.push or m.outbox_id in delivered]
+    return [m.offered() for m in recent if m.buttons]
 
 
 def _usable(ctx: Context, payload: str) -> bool:
     """A flow button is usable only for the flow instance and step that are current."""
-    if not payload.startswith("f:"):
+    choice = decode(payload)
+    if not isinstance(choice, FlowChoice):
         return True
-    parts = payload.split(":", 3)
-    return len(parts) == 4 and parts[1] == ctx.state.token and parts[2] == ctx.step
+    return choice.token == ctx.state.token and choice.step == ctx.step
 
 
 def _by_label(folded: str, buttons: Sequence[Offered]) -> str | None:
@@ -173,28 +193,29 @@ def _by_label(folded: str, buttons: Sequence[Offered]) -> str | None:
 
 
 def _strict(payload: str) -> bool:
-    parts = payload.split(":", 3)
-    return payload.startswith("f:") and len(parts) == 4 and parts[2] in STRICT_STEPS
+    choice = decode(payload)
+    return isinstance(choice, FlowChoice) and choice.step in STRICT_STEPS
+
+
+def _answers(payload: str) -> str | None:
+    choice = decode(payload)
+    return choice.answers() if choice is not None else None
 
 
 def _by_yes_no(folded: str, buttons: Sequence[Offered]) -> str | None:
     if folded in YES_WORDS | STRICT_YES_WORDS:
-        values = YES_VALUES
+        wanted = "yes"
     elif folded in NO_WORDS:
-        values = NO_VALUES
+        wanted = "no"
     else:
         return None
-    hits = {
-        b.payload
-        for b in buttons
-        if b.payload.startswith(YES_NO_PREFIXES) and b.payload.rsplit(":", 1)[-1] in values
-    }
+    hits = {b.payload for b in buttons if _answers(b.payload) == wanted}
     if len(hits) != 1:
         return None
     payload = hits.pop()
-    if values is YES_VALUES and _strict(payload) and folded not in STRICT_YES_WORDS:
+    if wanted == "yes" and _strict(payload) and folded not in STRICT_YES_WORDS:
         return None
-    if values is YES_VALUES and not _strict(payload) and folded not in YES_WORDS:
+    if wanted == "yes" and not _strict(payload) and folded not in YES_WORDS:
         return None
     return payload
 
@@ -222,10 +243,9 @@ def choose(folded: str, messages: Sequence[Sequence[Offered]]) -> str | None:
     return _by_yes_no(folded, latest) or _by_number(folded, latest)
 
 
-async def typed_choice(ctx: Context) -> bool:
-    """Interceptor: handle a typed label as the press of its button."""
+async def typed_choice(ctx: Context) -> bool | Inbound:
+    """Interceptor: a typed label is the press of its button (routed as that payload)."""
     msg = ctx.inbound
-    offered = await offered_since_last_message(ctx)  # also moves the mark, on every message
     text = msg.clean_text
     if msg.payload or msg.event or msg.attachments or msg.location or msg.contact:
         return False
@@ -234,6 +254,7 @@ async def typed_choice(ctx: Context) -> bool:
     folded = fold(text)
     if not folded:
         return False
+    offered = await offered_since_last_message(ctx)
     messages = [
         usable
         for buttons in offered
@@ -242,6 +263,4 @@ async def typed_choice(ctx: Context) -> bool:
     payload = choose(folded, messages)
     if payload is None:
         return False
-    ctx.inbound = dataclasses.replace(msg, text=None, payload=payload)
-    await dispatch(ctx)  # as if pressed: this interceptor lets a payload through untouched
-    return True
+    return dataclasses.replace(msg, text=None, payload=payload)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.capabilities import Capabilities
+
 
 @dataclass(frozen=True)
 class Button:
@@ -96,6 +98,11 @@ class Inbound:
     ``external_id`` is the platform's message id, namespaced by the adapter so that the pair
     (channel, external_id) is unique; None when the channel has none (then no dedupe).
     ``event`` names non-message events (follow, unfollow, withdraw_consent, submit_info).
+    ``maybe_label``: the platform may have sent a pressed button's label as this text (a Zalo
+    ``oa.query.show`` title, a Telegram reply-keyboard label, a typed choice where there are no
+    buttons); the engine maps it back through the buttons it offered.
+    ``capabilities``: what the sender's channel can show; None means the channel's registered
+    ones (``Services.capabilities``).
     """
 
     channel: str
@@ -109,8 +116,18 @@ class Inbound:
     contact: Contact | None = None
     event: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    maybe_label: bool = False
+    capabilities: Capabilities | None = None
 
     @property
     def clean_text(self) -> str:
         """The text, stripped; empty when there is none."""
         return (self.text or "").strip()
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (a button label's limit)."""
+    text = text.strip()
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"

@@ -3,7 +3,8 @@
 ``knowledge`` imports nothing from ``bot``, ``handlers`` or ``storage`` (see shared/DESIGN.md).
 """
 
-from knowledge.base import Entry, KnowledgeBase, KnowledgeError, Link, load_knowledge
+from knowledge.entries import Entry, KnowledgeBase, KnowledgeError, Link
+from knowledge.kb_loader import load_knowledge
 from knowledge.matcher import Match, Matcher, Suggestion
 from knowledge.normalize import normalize
 from knowledge.profile import CommuneProfile, ProfileError, load_profile

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.base import KnowledgeBase
+from knowledge.entries import KnowledgeBase
 from knowledge.examples import (
     EXAMPLES_DIR,
     LABELLED_DIR,

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from knowledge.base import DATA_DIR, KnowledgeBase
+from knowledge.entries import DATA_DIR, KnowledgeBase
 from knowledge.intents import model_text
 from knowledge.model import TrainingRow
 from knowledge.normalize import normalize

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.base import Entry, KnowledgeBase, Link
+from knowledge.entries import Entry, KnowledgeBase, Link
 from knowledge.examples import Example, entry_texts
 from knowledge.intents import intent_of, model_text, other_script, readable_share
 from knowledge.normalize import fold, has_diacritics

@@ -9,182 +9,40 @@ the commune's own decisions.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.yamlio import Issue, LineDict, YamlLoadError, line_of, load_yaml
+from knowledge.commune import (
+    BUNDLED_PROFILE,
+    PROFILE_KEYS,
+    Category,
+    Committee,
+    CommuneProfile,
+    Event,
+    Office,
+    Person,
+    PetitionSettings,
+    Police,
+    ProfileError,
+    Village,
+)
+from knowledge.yamlio import YamlLoadError, line_of, load_yaml
 
-BUNDLED_PROFILE = Path(__file__).parent / "data" / "profile-sample.yaml"
-
-
-class ProfileError(ValueError):
-    """The profile file is missing, unreadable or malformed.
-
-    The message is one readable line, ``file:line: message`` when the line is known.
-    """
-
-
-@dataclass(frozen=True)
-class Person:
-    """A named contact (a council delegate, a digital-team leader)."""
-
-    name: str
-    role: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class Village:
-    """A village (thôn) or residential group (tổ dân phố)."""
-
-    id: str
-    name: str
-    delegates: tuple[Person, ...] = ()
-    digital_team: tuple[Person, ...] = ()
-
-
-@dataclass(frozen=True)
-class Committee:
-    """A committee (ban) of the People's Council that petitions are routed to."""
-
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Category:
-    """A petition category and the committee that supervises it."""
-
-    id: str
-    name: str
-    committee: str
-
-
-@dataclass(frozen=True)
-class Event:
-    """A scheduled event: voter meeting, citizen reception day, council session."""
-
-    date: dt.date | None
-    title: str
-    time: str = ""
-    place: str = ""
-    villages: tuple[str, ...] = ()
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Office:
-    """The one-stop office (Trung tâm Phục vụ hành chính công xã)."""
-
-    name: str
-    address: str
-    hours: str
-    phone: str
-
-
-@dataclass(frozen=True)
-class Police:
-    """The commune police (Công an xã). Optional: a commune that has not filled it in still gets
-    an answer, pointing to the one-stop office and the hotline (see ``render.police_contact``)."""
-
-    name: str = ""
-    address: str = ""
-    phone: str = ""
-    hours: str = ""
-
-
-@dataclass(frozen=True)
-class PetitionSettings:
-    """How petitions are timed for this commune."""
-
-    due_working_days: int = 15
-    nearly_overdue_working_days: int = 3
-    draft_expiry_hours: int = 24
-    satisfaction_timeout_days: int = 7
-    holidays: tuple[dt.date, ...] = ()
-
-
-@dataclass(frozen=True)
-class CommuneProfile:
-    """One commune's data; see ``data/profile-sample.yaml`` for every field."""
-
-    id: str
-    name: str
-    province: str
-    office: Office
-    hotline: str
-    website: str
-    council_website: str
-    council_phone: str
-    villages: tuple[Village, ...]
-    committees: tuple[Committee, ...]
-    categories: tuple[Category, ...]
-    voter_meetings: tuple[Event, ...] = ()
-    citizen_reception: tuple[Event, ...] = ()
-    council_sessions: tuple[Event, ...] = ()
-    citizen_reception_rule: str = ""
-    digital_plan: str = ""
-    petitions: PetitionSettings = field(default_factory=PetitionSettings)
-    extra: dict[str, str] = field(default_factory=dict)
-    source_path: Path | None = None
-    digital_classes: str = ""
-    police: Police | None = None
-    leaders: tuple[Person, ...] = ()
-    chairman_reception: str = ""
-
-    def village(self, village_id: str) -> Village | None:
-        """The village with this id, or None."""
-        return next((v for v in self.villages if v.id == village_id), None)
-
-    def committee(self, committee_id: str) -> Committee | None:
-        """The committee with this id, or None."""
-        return next((c for c in self.committees if c.id == committee_id), None)
-
-    def category(self, category_id: str) -> Category | None:
-        """The petition category with this id, or None."""
-        return next((c for c in self.categories if c.id == category_id), None)
-
-
-# Known keys at each level of the profile file; anything else is reported by check_profile.
-_KEYS: dict[str, set[str]] = {
-    "": {
-        "id",
-        "name",
-        "province",
-        "hotline",
-        "website",
-        "office",
-        "council",
-        "villages",
-        "voter_meetings",
-        "citizen_reception_rule",
-        "citizen_reception",
-        "digital_plan",
-        "digital_classes",
-        "petitions",
-        "extra",
-        "police",
-        "leaders",
-        "chairman_reception",
-    },
-    "office": {"name", "address", "hours", "phone"},
-    "police": {"name", "address", "hours", "phone"},
-    "council": {"website", "phone", "committees", "sessions"},
-    "committee": {"id", "name"},
-    "village": {"id", "name", "delegates", "digital_team"},
-    "person": {"name", "role", "phone"},
-    "event": {"date", "time", "title", "place", "villages", "note"},
-    "petitions": {
-        "due_working_days",
-        "nearly_overdue_working_days",
-        "draft_expiry_hours",
-        "satisfaction_timeout_days",
-        "holidays",
-        "categories",
-    },
-    "category": {"id", "name", "committee"},
-}
+__all__ = [
+    "BUNDLED_PROFILE",
+    "Category",
+    "Committee",
+    "CommuneProfile",
+    "Event",
+    "Office",
+    "Person",
+    "PetitionSettings",
+    "Police",
+    "ProfileError",
+    "Village",
+    "load_profile",
+    "parse_profile",
+]
 
 
 def _loc(source: str, node: Any, key: Any = None) -> str:
@@ -351,7 +209,7 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
     police = None
     if data.get("police") is not None:
         block = _map(data.get("police"), source, data, "police", "một bảng")
-        police = Police(**{k: str(block.get(k) or "").strip() for k in _KEYS["police"]})
+        police = Police(**{k: str(block.get(k) or "").strip() for k in PROFILE_KEYS["police"]})
     return CommuneProfile(
         id=str(_req(data, "id", source)),
         name=str(_req(data, "name", source)),
@@ -385,7 +243,7 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
     )
 
 
-def _read(path: str | Path | None) -> tuple[Path, Any]:
+def read_profile_file(path: str | Path | None) -> tuple[Path, Any]:
     target = Path(path) if path else BUNDLED_PROFILE
     try:
         return target, load_yaml(target)
@@ -396,191 +254,7 @@ def _read(path: str | Path | None) -> tuple[Path, Any]:
 
 def load_profile(path: str | Path | None = None) -> CommuneProfile:
     """Load the profile at ``path`` (the bundled sample when None)."""
-    target, data = _read(path)
+    target, data = read_profile_file(path)
     profile = parse_profile(data, str(target))
     object.__setattr__(profile, "source_path", target)
     return profile
-
-
-def _unknown_keys(node: Any, level: str, source: str, where: str) -> list[Issue]:
-    if not isinstance(node, dict):
-        return []
-    issues = []
-    for key in node:
-        if key not in _KEYS[level]:
-            allowed = ", ".join(sorted(_KEYS[level]))
-            issues.append(
-                Issue(
-                    source,
-                    line_of(node, key),
-                    "error",
-                    f"trường không hợp lệ '{key}' trong {where} (dùng: {allowed})",
-                )
-            )
-    for key, line in getattr(node, "duplicate_keys", []):
-        issues.append(Issue(source, line, "error", f"trường '{key}' bị khai báo hai lần"))
-    return issues
-
-
-def _each(node: Any, key: str) -> list[Any]:
-    value = node.get(key) if isinstance(node, dict) else None
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _check_police(data: Any, source: str) -> list[Issue]:
-    """Unknown fields are errors; a missing block or missing contact details are warnings: the
-    bot still answers, sending citizens to the one-stop office and the hotline instead."""
-    police = data.get("police")
-    if police is None:
-        return [
-            Issue(
-                source,
-                line_of(data) or 1,
-                "warning",
-                "chưa có thông tin Công an xã (police: address, phone, hours); bot sẽ chỉ dẫn "
-                "người dân tới bộ phận một cửa và đường dây nóng",
-            )
-        ]
-    issues = _unknown_keys(police, "police", source, "police")
-    missing = [k for k in ("address", "phone", "hours") if not str(police.get(k) or "").strip()]
-    if missing:
-        issues.append(
-            Issue(
-                source,
-                line_of(data, "police"),
-                "warning",
-                f"police chưa có {', '.join(missing)}; bot sẽ chỉ dẫn tới bộ phận một cửa "
-                "và đường dây nóng cho phần còn thiếu",
-            )
-        )
-    return issues
-
-
-def check_profile(
-    path: str | Path | None = None, today: dt.date | None = None
-) -> tuple[CommuneProfile | None, list[Issue]]:
-    """Validate a profile file for ``kb check``: the profile (None on errors) and every issue.
-
-    Errors: unreadable/invalid YAML, missing or malformed fields, unknown fields, duplicate ids,
-    events naming villages that do not exist. Warnings: schedules with no upcoming date, villages
-    without delegates or digital-team contacts.
-    """
-    today = today or dt.date.today()
-    target = Path(path) if path else BUNDLED_PROFILE
-    source = str(target)
-    try:
-        target, data = _read(target)
-        profile = parse_profile(data, source)
-    except ProfileError as err:
-        text = str(err)
-        file_part, _, rest = text.partition(": ")
-        if file_part.startswith(source + ":") and file_part[len(source) + 1 :].isdigit():
-            line = int(file_part[len(source) + 1 :])
-        else:
-            line, rest = (0, text[len(source) + 2 :]) if text.startswith(source) else (0, text)
-        return None, [Issue(source, line, "error", rest)]
-    object.__setattr__(profile, "source_path", target)
-    issues = _unknown_keys(data, "", source, "hồ sơ xã")
-    issues += _unknown_keys(data.get("office"), "office", source, "office")
-    issues += _check_police(data, source)
-    for person in _each(data, "leaders"):
-        issues += _unknown_keys(person, "person", source, "leaders")
-    council = data.get("council") or {}
-    issues += _unknown_keys(council, "council", source, "council")
-    for c in _each(council, "committees"):
-        issues += _unknown_keys(c, "committee", source, "council.committees")
-    for e in _each(council, "sessions"):
-        issues += _unknown_keys(e, "event", source, "council.sessions")
-    petitions = data.get("petitions") or {}
-    issues += _unknown_keys(petitions, "petitions", source, "petitions")
-    for c in _each(petitions, "categories"):
-        issues += _unknown_keys(c, "category", source, "petitions.categories")
-    village_ids = {v.id for v in profile.villages}
-    for v in _each(data, "villages"):
-        issues += _unknown_keys(v, "village", source, "villages")
-        for key in ("delegates", "digital_team"):
-            for person in _each(v, key):
-                issues += _unknown_keys(person, "person", source, f"villages.{key}")
-        if not v.get("delegates"):
-            issues.append(
-                Issue(source, line_of(v), "warning", f"thôn '{v.get('id')}' chưa có đại biểu HĐND")
-            )
-        if not v.get("digital_team"):
-            issues.append(
-                Issue(
-                    source,
-                    line_of(v),
-                    "warning",
-                    f"thôn '{v.get('id')}' chưa có liên hệ Tổ công nghệ số",
-                )
-            )
-    for key in ("voter_meetings", "citizen_reception"):
-        for e in _each(data, key):
-            issues += _unknown_keys(e, "event", source, key)
-            for vid in e.get("villages") or []:
-                if str(vid) not in village_ids:
-                    issues.append(
-                        Issue(
-                            source,
-                            line_of(e, "villages"),
-                            "error",
-                            f"{key}: thôn '{vid}' không có trong villages",
-                        )
-                    )
-    for label, items, key in (
-        ("thôn", [v.id for v in profile.villages], "villages"),
-        ("ban", [c.id for c in profile.committees], "council"),
-        ("lĩnh vực", [c.id for c in profile.categories], "petitions"),
-    ):
-        seen: set[str] = set()
-        for item_id in items:
-            if item_id in seen:
-                issues.append(
-                    Issue(source, line_of(data, key), "error", f"mã {label} '{item_id}' bị trùng")
-                )
-            seen.add(item_id)
-    for label, events, key in (
-        ("tiếp xúc cử tri", profile.voter_meetings, "voter_meetings"),
-        ("tiếp công dân", profile.citizen_reception, "citizen_reception"),
-        ("kỳ họp HĐND", profile.council_sessions, "council"),
-    ):
-        if events and not any(e.date is None or e.date >= today for e in events):
-            issues.append(
-                Issue(
-                    source,
-                    line_of(data, key),
-                    "warning",
-                    f"lịch {label} không còn ngày nào sắp tới; hãy cập nhật",
-                )
-            )
-    for key in ("website",):
-        url = data.get(key)
-        if url and not str(url).startswith(("http://", "https://")):
-            issues.append(
-                Issue(
-                    source,
-                    line_of(data, key),
-                    "error",
-                    f"'{key}' phải bắt đầu bằng http:// hoặc https://",
-                )
-            )
-    return profile, issues
-
-
-__all__ = [
-    "BUNDLED_PROFILE",
-    "Category",
-    "Committee",
-    "CommuneProfile",
-    "Event",
-    "LineDict",
-    "Office",
-    "Person",
-    "PetitionSettings",
-    "Police",
-    "ProfileError",
-    "Village",
-    "check_profile",
-    "load_profile",
-    "parse_profile",
-]

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.base import KnowledgeBase
+from knowledge.entries import KnowledgeBase
 from knowledge.examples import (
     EXAMPLES_DIR,
     LABELLED_DIR,

@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 
-from knowledge.base import Entry
+from knowledge.entries import Entry
 from knowledge.examples import EntryTexts
 from knowledge.features import CONTENT, Featurizer
 from knowledge.normalize import is_syllable

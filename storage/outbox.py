@@ -78,6 +78,14 @@ async def requeue_deferred(session: AsyncSession, identity_id: int, now: dt.date
     return result.rowcount or 0
 
 
+async def delivered_ids(session: AsyncSession, ids: Sequence[int]) -> set[int]:
+    """Which of these rows reached the platform (sent, or being sent)."""
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(list(ids)), OutboxMessage.status.in_((SENT, SENDING))
+    )
+    return set((await session.execute(stmt)).scalars().all())
+
+
 async def replies_for_event(session: AsyncSession, event_id: int) -> Sequence[OutboxMessage]:
     """The replies produced for one inbound event (returned again on a redelivery)."""
     stmt = (

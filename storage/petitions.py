@@ -348,9 +348,15 @@ async def question_delivered_at(
 
 
 async def answered_unrated(
-    session: AsyncSession, commune_id: str, answered_before: dt.datetime, limit: int = 50
+    session: AsyncSession,
+    commune_id: str,
+    answered_before: dt.datetime,
+    limit: int = 50,
+    *,
+    lock: bool = True,
 ) -> list[Petition]:
-    """Answered petitions nobody rated since ``answered_before``, locked (other workers skip)."""
+    """Answered petitions nobody rated since ``answered_before``; locked unless ``lock`` is
+    False (other workers skip locked rows)."""
     stmt = (
         select(Petition)
         .where(
@@ -362,8 +368,9 @@ async def answered_unrated(
         )
         .order_by(Petition.answered_at, Petition.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     )
+    if lock:
+        stmt = stmt.with_for_update(skip_locked=True)
     return list((await session.execute(stmt)).scalars().all())
 
 

@@ -1,119 +1,101 @@
-"""Automatic erasure of contact details once they are no longer needed.
-
-Decree 13/2023/NĐ-CP asks that personal data be kept no longer than its purpose needs. A
-petitioner's name and phone serve to call them back about that petition; once the petition has
-ended (closed, rejected or merged as a duplicate) and a retention period has passed — long enough
-for a late question or a reopening — they are erased, and the petition stays, anonymous, for
-statistics. A citizen record that no petition still needs is erased too, and delivered chat
-messages are deleted after a month.
-"""
+"""The queries automatic erasure runs (the rules are ``handlers.workflow.retention``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.citizens import Redactor, scrub_petitions
 from storage.models import ChannelIdentity, Citizen, OutboxMessage, Petition
 
-ENDED_STATES = ("closed", "rejected", "duplicate")
-# Longer than any redelivery window (a redelivered message gets its stored replies again).
-MESSAGE_RETENTION = dt.timedelta(days=30)
+_ended_at = func.coalesce(Petition.closed_at, Petition.updated_at)
 
 
-@dataclass(frozen=True)
-class RetentionResult:
-    """How many rows were anonymised or deleted (counts only)."""
+async def ended_with_contacts(
+    session: AsyncSession, commune_id: str, states: Sequence[str], before: dt.datetime
+) -> Sequence[Any]:
+    """(id, contact_name, contact_phone) of petitions in ``states`` that ended before ``before``
+    and still hold a name, a phone or a location."""
+    stmt = select(Petition.id, Petition.contact_name, Petition.contact_phone).where(
+        Petition.commune_id == commune_id,
+        Petition.status.in_(list(states)),
+        _ended_at < before,
+        Petition.anonymized_at.is_(None),
+        or_(
+            Petition.contact_name.is_not(None),
+            Petition.contact_phone.is_not(None),
+            Petition.latitude.is_not(None),
+        ),
+    )
+    return (await session.execute(stmt)).all()
 
-    petitions: int
-    citizens: int
-    messages: int = 0
 
-
-async def erase_expired_contacts(
-    session: AsyncSession, commune_id: str, now: dt.datetime, retention: dt.timedelta
-) -> RetentionResult:
-    """Erase contact details of petitions that ended before ``now - retention``."""
-    cutoff = now - retention
-    ended_at = func.coalesce(Petition.closed_at, Petition.updated_at)
-    expired = (
-        await session.execute(
-            select(Petition.id, Petition.contact_name, Petition.contact_phone).where(
-                Petition.commune_id == commune_id,
-                Petition.status.in_(ENDED_STATES),
-                ended_at < cutoff,
-                Petition.anonymized_at.is_(None),
-                or_(
-                    Petition.contact_name.is_not(None),
-                    Petition.contact_phone.is_not(None),
-                    Petition.latitude.is_not(None),
-                ),
-            )
+async def anonymise(session: AsyncSession, petition_ids: Sequence[int], now: dt.datetime) -> None:
+    """Blank contact details and location; bump the version (an open dashboard form reloads)."""
+    await session.execute(
+        update(Petition)
+        .where(Petition.id.in_(list(petition_ids)))
+        .values(
+            contact_name=None,
+            contact_phone=None,
+            consent_at=None,
+            latitude=None,
+            longitude=None,
+            anonymized_at=now,
+            version=Petition.version + 1,
         )
-    ).all()
-    for petition_id, name, phone in expired:
-        # The name and phone may also stand in the texts: take them out there too.
-        await scrub_petitions(session, [petition_id], Redactor([name], [phone]))
-    if expired:
-        await session.execute(
-            update(Petition)
-            .where(Petition.id.in_([row.id for row in expired]))
-            .values(
-                contact_name=None,
-                contact_phone=None,
-                consent_at=None,
-                latitude=None,  # a shared location is often the petitioner's home
-                longitude=None,
-                anonymized_at=now,
-                version=Petition.version + 1,  # an open dashboard form must reload
-            )
-            .execution_options(synchronize_session=False)
-        )
-    # A citizen record is still needed while any of its petitions is open or ended recently.
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def unneeded_citizens(
+    session: AsyncSession, commune_id: str, states: Sequence[str], before: dt.datetime
+) -> list[int]:
+    """Citizens created before ``before`` none of whose petitions is open or ended since."""
     needed = exists().where(
         and_(
             Petition.citizen_id == Citizen.id,
-            or_(~Petition.status.in_(ENDED_STATES), ended_at >= cutoff),
+            or_(~Petition.status.in_(list(states)), _ended_at >= before),
         )
     )
-    stale = (
-        (
-            await session.execute(
-                select(Citizen.id).where(
-                    Citizen.commune_id == commune_id,
-                    Citizen.erased_at.is_(None),
-                    Citizen.created_at < cutoff,
-                    ~needed,
-                )
-            )
-        )
-        .scalars()
-        .all()
+    stmt = select(Citizen.id).where(
+        Citizen.commune_id == commune_id,
+        Citizen.erased_at.is_(None),
+        Citizen.created_at < before,
+        ~needed,
     )
-    if stale:
-        await session.execute(
-            update(Citizen)
-            .where(Citizen.id.in_(stale))
-            .values(name=None, phone=None, consent_at=None, erased_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        await session.execute(
-            update(ChannelIdentity)
-            .where(ChannelIdentity.citizen_id.in_(stale))
-            .values(citizen_id=None)
-            .execution_options(synchronize_session=False)
-        )
-    # Delivered messages (summaries repeat names and phones) are kept only a short while.
-    messages = await session.execute(
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def erase_citizens(
+    session: AsyncSession, citizen_ids: Sequence[int], now: dt.datetime
+) -> None:
+    await session.execute(
+        update(Citizen)
+        .where(Citizen.id.in_(list(citizen_ids)))
+        .values(name=None, phone=None, consent_at=None, erased_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(ChannelIdentity)
+        .where(ChannelIdentity.citizen_id.in_(list(citizen_ids)))
+        .values(citizen_id=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def delete_finished_messages(
+    session: AsyncSession, commune_id: str, before: dt.datetime
+) -> int:
+    """Delivered (or given-up) messages created before ``before``."""
+    result = await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.commune_id == commune_id,
             OutboxMessage.status.in_(("sent", "failed")),
-            OutboxMessage.created_at < now - MESSAGE_RETENTION,
+            OutboxMessage.created_at < before,
         )
     )
-    return RetentionResult(
-        petitions=len(expired), citizens=len(stale), messages=messages.rowcount or 0
-    )
+    return result.rowcount or 0

@@ -4,47 +4,62 @@ redelivery, and many users at once — on both databases."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import func, select
 
 from bot.delivery import SendResult
 from handlers.context import Context
-from handlers.flow import Flow
+from handlers.flow import Flow, FlowDraft
 from handlers.types import Attachment, Button, Inbound
 from storage.models import ConversationState, OutboxMessage
 
 
-class NameFlow(Flow):
+class NameStep(StrEnum):
+    NAME = "name"
+    CONFIRM = "confirm"
+
+
+@dataclass
+class NameDraft(FlowDraft):
+    name: str = ""
+
+
+class NameFlow(Flow[NameDraft]):
     """A two-step flow used to exercise the framework: a validated text, then a confirmation."""
 
     name = "test-name"
-    first_step = "name"
+    Step = NameStep
+    first_step = NameStep.NAME
+    Draft = NameDraft
     cancelled_text = "Đã hủy đăng ký tên."
     expired_text = "Phiên nhập tên đã hết hạn."
 
     async def prompt_name(self, ctx: Context) -> None:
-        ctx.reply("Tên bạn là gì?", buttons=[self.cancel_button()])
+        ctx.reply("Tên bạn là gì?", buttons=[self.cancel_button(ctx)])
 
     async def on_name(self, ctx: Context, value: str | None) -> None:
         text = ctx.inbound.clean_text
         if len(text) < 2:
             await self.reprompt(ctx, "Tên cần ít nhất 2 ký tự.")
             return
-        ctx.update_data(name=text)
-        await self.goto(ctx, "confirm")
+        self.update(ctx, name=text)
+        await self.goto(ctx, NameStep.CONFIRM)
 
     async def prompt_confirm(self, ctx: Context) -> None:
         ctx.reply(
-            f"Xác nhận tên: {ctx.data['name']}?",
+            f"Xác nhận tên: {self.draft(ctx).name}?",
             buttons=[ctx.button("Đúng", "yes"), ctx.button("Sai", "no")],
         )
 
     async def on_confirm(self, ctx: Context, value: str | None) -> None:
+        name = self.draft(ctx).name
         if value == "yes":
-            ctx.reply(f"Đã lưu: {ctx.data['name']}", meta={"saved": ctx.data["name"]})
+            ctx.reply(f"Đã lưu: {name}", meta={"saved": name})
             self.finish(ctx)
         elif value == "no":
-            await self.goto(ctx, "name")
+            await self.goto(ctx, NameStep.NAME)
         else:
             await self.reprompt(ctx, "Bạn bấm Đúng hoặc Sai.")
 

@@ -9,16 +9,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from handlers.petitions import calendar, lifecycle
-from handlers.petitions.lifecycle import Actor, Change
-from knowledge.profile import load_profile
+from bot.config import load_settings
+from bot.runtime import WEB, load_content
+from handlers import workflow as lifecycle
+from handlers.context import Services
+from handlers.workflow import Actor, Change, calendar
 from storage import identities
 from storage import petitions as repo
 from storage.communes import ensure_commune
 from storage.db import Database
 from storage.models import OutboxMessage, Petition, PetitionEvent
 
-PROFILE = load_profile()
+CONTENT = load_content(load_settings(env={}, dotenv=None))
+PROFILE = CONTENT.profile
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # Monday 16/11/2026, 9:00 in Vietnam
 STAFF = Actor("staff", 1, "vanphong")
 
@@ -51,11 +54,17 @@ async def _petition(db: Database, user: str = "u1", **fields) -> str:
 async def _apply(
     db: Database, code: str, action: str, change: Change | None = None, now: dt.datetime = NOW
 ) -> PetitionEvent:
-    async with db.write() as session:
-        petition = await repo.get_by_code(session, code, lock=True)
-        return await lifecycle.apply_action(
-            session, petition, action, STAFF, change or Change(), profile=PROFILE, now=now
-        )
+    services = Services(
+        profile=PROFILE,
+        kb=CONTENT.kb,
+        matcher=CONTENT.matcher,
+        texts=CONTENT.texts,
+        clock=lambda: now,
+        capabilities={"web": WEB},
+    )
+    async with lifecycle.transaction(db, services) as txn:
+        petition = await lifecycle.petition_for_change(txn, code)
+        return await lifecycle.apply_action(txn, petition, action, STAFF, change or Change())
 
 
 def test_working_days_skip_weekends_and_holidays() -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.runtime import erase_expired_contacts
-from handlers.petitions import lifecycle
-from handlers.petitions.lifecycle import Actor, Change
+from handlers import workflow
 from handlers.types import Inbound
+from handlers.workflow import Actor, Change
+from handlers.workflow.retention import erase_expired_contacts
 from storage import identities
 from storage import petitions as repo
 from storage.citizens import save_contact
@@ -45,17 +45,9 @@ async def _file(runtime, user: str, name: str, phone: str) -> str:
 
 
 async def _act(runtime, code: str, action: str, change: Change | None = None) -> None:
-    async with runtime.db.write() as session:
-        petition = await repo.get_by_code(session, code, lock=True)
-        await lifecycle.apply_action(
-            session,
-            petition,
-            action,
-            Actor("staff", 1, "vp"),
-            change or Change(),
-            profile=runtime.profile,
-            now=runtime.clock(),
-        )
+    async with workflow.transaction(runtime.db, runtime.services) as txn:
+        petition = await workflow.petition_for_change(txn, code)
+        await workflow.apply_action(txn, petition, action, Actor("staff", 1, "vp"), change)
 
 
 async def test_contacts_of_ended_petitions_are_erased_after_the_retention_period(
@@ -101,8 +93,8 @@ async def test_contacts_of_ended_petitions_are_erased_after_the_retention_period
 
 
 async def test_delivered_messages_are_deleted_after_a_month(runtime, clock) -> None:
+    from handlers.workflow.retention import MESSAGE_RETENTION
     from storage.models import OutboxMessage
-    from storage.retention import MESSAGE_RETENTION
 
     await _file(runtime, "u1", "Lê Văn Thử", "0123456703")
     await runtime.engine.handle(Inbound(channel="web", user_key="u1", text="xin chào"))

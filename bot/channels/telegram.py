@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -34,12 +33,13 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.logs import quiet_library_logs
-from bot.channels.offered import DIGEST_PREFIX, payload_for_digest, payload_for_label
-from bot.channels.telegram_inbound import CHANNEL, bot_id_from_token, parse_update
-from bot.channels.telegram_sender import TelegramSender
-from bot.runtime import Runtime
+from bot.channels.telegram_inbound import bot_id_from_token, parse_update
+from bot.channels.telegram_sender import CAPABILITIES, TelegramSender
+from bot.channels.webhook import forbidden, malformed, secret_ok
+from bot.config import Settings
+from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
-from handlers.types import Inbound
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,13 @@ def file_base_url(base_url: str) -> str | None:
 
 
 class TelegramChannel:
-    """One Telegram bot account, wired to the runtime's engine and outbox."""
+    """One Telegram bot account, wired to the engine and the outbox."""
 
-    def __init__(self, runtime: Runtime, *, start_retry: float = 5.0) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, db: Database, *, start_retry: float = 5.0
+    ) -> None:
         quiet_library_logs()  # before PTB is built: building it logs the token-bearing URL
-        settings = runtime.settings
-        self.runtime = runtime
+        self.engine = engine
         self.bot_id = bot_id_from_token(settings.telegram_bot_token)
         self.webhook_url = settings.telegram_webhook_url
         self.secret = settings.telegram_webhook_secret
@@ -83,7 +84,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_polled_update))
-        self.sender = TelegramSender(self.application.bot, runtime.db)
+        self.sender = TelegramSender(self.application.bot, db)
         self.ready = asyncio.Event()
         self._starter: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
@@ -103,22 +104,13 @@ class TelegramChannel:
         query_id = inbound.meta.get("callback_query_id")
         if query_id:
             self._in_background(self._answer_callback(str(query_id)))
-        inbound = await self._resolve_buttons(clean_inbound(inbound))
-        await self.runtime.engine.handle(inbound)
+        # A reply-keyboard button sends its label as text; a long payload arrives as a digest:
+        # the engine maps both back through the buttons it offered.
+        inbound = dataclasses.replace(
+            clean_inbound(inbound), maybe_label=inbound.payload is None, capabilities=CAPABILITIES
+        )
+        await self.engine.handle(inbound)
         return True
-
-    async def _resolve_buttons(self, inbound: Inbound) -> Inbound:
-        """A digest stands for a long payload; a reply-keyboard label stands for its payload."""
-        db = self.runtime.db
-        if inbound.payload and inbound.payload.startswith(DIGEST_PREFIX):
-            payload = await payload_for_digest(db, CHANNEL, inbound.user_key, inbound.payload)
-            return dataclasses.replace(inbound, payload=payload or inbound.payload)
-        text = inbound.clean_text
-        if text and not inbound.payload and not text.startswith("/"):
-            payload = await payload_for_label(db, CHANNEL, inbound.user_key, text)
-            if payload is not None:
-                return dataclasses.replace(inbound, payload=payload, text=None)
-        return inbound
 
     async def _on_polled_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
@@ -147,21 +139,18 @@ class TelegramChannel:
 
     async def webhook(self, request: web.Request) -> web.Response:
         """POST /webhook/telegram: constant-time secret check, then handle before the 200."""
-        given = request.headers.get(SECRET_HEADER, "")
         # Fails closed: an empty secret (a mis-built Settings) must not make "" a valid header.
-        if (
-            not self.webhook_url
-            or not self.secret
-            or not hmac.compare_digest(given.encode("utf-8"), self.secret.encode("utf-8"))
+        if not self.webhook_url or not secret_ok(
+            request.headers.get(SECRET_HEADER, ""), self.secret
         ):
-            return web.json_response({"error": "forbidden"}, status=403)
+            return forbidden()
         try:
             data = json.loads(await request.read())
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
             update = Update.de_json(data, self.application.bot)
         except Exception:  # any shape PTB cannot read is the sender's mistake, not ours
-            return web.json_response({"error": "malformed update"}, status=400)
+            return malformed("malformed update")
         await self.handle_update(update)
         return web.Response(status=200)
 
@@ -250,30 +239,3 @@ class TelegramChannel:
             else ("image/png" if path.endswith(".png") else "application/octet-stream")
         )
         return data, mime
-
-
-async def webhook_off(_request: web.Request) -> web.Response:
-    """/webhook/telegram while the channel is off: nothing can match a secret that is not set."""
-    return web.json_response({"error": "forbidden"}, status=403)
-
-
-def setup_telegram(app: web.Application, runtime: Runtime) -> str:
-    """Wire the channel when TELEGRAM_BOT_TOKEN is set; returns a line for the start-up log."""
-    settings = runtime.settings
-    if not settings.telegram_enabled:
-        app.router.add_post("/webhook/telegram", webhook_off)
-        return "Telegram tắt (chưa đặt TELEGRAM_BOT_TOKEN)"
-    channel = TelegramChannel(runtime)
-    runtime.extras["telegram"] = channel
-    runtime.extras.setdefault("attachment_fetchers", {})[CHANNEL] = channel.fetch_file
-    runtime.add_sender(channel.sender)
-    runtime.health_checks["telegram"] = channel.health
-    app.router.add_post("/webhook/telegram", channel.webhook)
-    app.cleanup_ctx.append(channel.lifecycle)
-    staff_chat = settings.telegram_staff_chat_id
-    if staff_chat:
-        notices = runtime.services.settings.setdefault("staff_notices", [])
-        if (CHANNEL, staff_chat) not in notices:
-            notices.append((CHANNEL, staff_chat))
-    extra = ", báo kiến nghị mới vào nhóm cán bộ" if staff_chat else ""
-    return f"Telegram bật ({channel.mode}{extra})"

@@ -5,8 +5,8 @@ escaping is simpler and safer than MarkdownV2's). Payload buttons become an inli
 buttons inline URL buttons, one per row (long Vietnamese labels on a small phone). A "share my
 phone number / location" button only exists in Telegram's reply keyboard, and one message carries
 one keyboard, so a reply with such a button is sent as a one-time reply keyboard whose other
-buttons send their labels (mapped back to payloads by ``bot.channels.offered``). A message without
-buttons removes any reply keyboard left from an earlier question.
+buttons send their labels (mapped back to payloads by ``handlers.typed_choices``). A message
+without buttons removes any reply keyboard left from an earlier question.
 
 Texts above 4,096 characters leave as several messages, the buttons under the last one.
 
@@ -44,10 +44,11 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.channels.offered import payload_digest
-from bot.channels.progress import parts_sent, remember_parts_sent
+from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
 from bot.delivery import SendResult
+from handlers.capabilities import Capabilities
+from handlers.payloads import digest, fits
 from handlers.types import Button, Reply
 from storage.db import Database
 from storage.outbox import ClaimedMessage
@@ -58,6 +59,14 @@ CHANNEL = "telegram"
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4,096
 CALLBACK_DATA_LIMIT = 64  # bytes
 EMPTY_TEXT = "…"
+CAPABILITIES = Capabilities(
+    max_buttons=5,  # one per row: more long Vietnamese labels do not fit a small phone's screen
+    max_text=TEXT_LIMIT,
+    max_payload_bytes=CALLBACK_DATA_LIMIT,
+    accepts_media=True,
+    contact_share=True,
+    location_share=True,
+)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -72,9 +81,7 @@ class Part:
 
 def callback_data(payload: str) -> str:
     """The payload itself, or its digest when it exceeds Telegram's 64 bytes."""
-    if len(payload.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
-        return payload
-    return payload_digest(payload)
+    return payload if fits(payload, CAPABILITIES.max_payload_bytes) else digest(payload)
 
 
 def keyboard(buttons: list[Button]) -> Markup:
@@ -127,14 +134,9 @@ class TelegramSender:
 
     async def send(self, message: ClaimedMessage) -> SendResult:
         parts = render(Reply.from_dict(message.body))
-        done = parts_sent(message.body)
-        for index in range(done, len(parts)):
-            result = await self._send_part(message.recipient, parts[index])
-            if result.outcome != "sent":
-                if index > done:
-                    await remember_parts_sent(self.db, message.id, index)
-                return result
-        return SendResult.ok()
+        return await send_parts(
+            self.db, message, parts, lambda part: self._send_part(message.recipient, part)
+        )
 
     async def _send_part(self, chat_id: str, part: Part) -> SendResult:
         try:

@@ -17,7 +17,8 @@ POST /webhook/zalo:
   RecursionError rather than ValueError — is a 400, never a 500 with a traceback in the log.
 
 A tapped button arrives as ``user_send_text`` carrying the button's title (see
-``bot.channels.zalo_sender``); it is mapped back to our payload through the buttons we sent.
+``bot.channels.zalo_sender``); the engine maps it back to our payload through the buttons it
+offered (``handlers.typed_choices``).
 
 GET /zalo_verifier<CODE>.html serves Zalo's domain-verification page when ZALO_SITE_VERIFICATION
 is set, so verifying the domain needs no file copied onto the server.
@@ -29,21 +30,21 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
-import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from bot.channels.offered import payload_for_label
+from bot.channels.webhook import forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_events import CHANNEL, parse_event
-from bot.channels.zalo_sender import TITLE_LIMIT, ZaloSender
+from bot.channels.zalo_events import parse_event
+from bot.channels.zalo_sender import CAPABILITIES, ZaloSender
 from bot.channels.zalo_tokens import ZaloTokens
-from bot.runtime import Runtime
+from bot.config import Settings, verification_code
+from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ VERIFIER_PAGE = (
     '<meta property="zalo-platform-site-verification" content="{code}" />\n</head>\n'
     "<body>There Is No Limit To What You Can Accomplish Using Zalo!</body>\n</html>\n"
 )
-_CODE_RE = re.compile(r"[A-Za-z0-9_-]{4,128}")
 MAX_EVENT_AGE = dt.timedelta(days=3)
 
 
@@ -90,22 +90,18 @@ def signature_ok(header: str, app_id: str, raw_body: bytes, timestamp: str, key:
     return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
 
 
-def verification_code(value: str) -> str | None:
-    """The code from ZALO_SITE_VERIFICATION, given as the code, the file name or the meta tag."""
-    value = value.strip()
-    match = re.search(r'content="([^"]+)"', value)
-    if match:
-        value = match.group(1)
-    value = value.removeprefix("zalo_verifier").removesuffix(".html")
-    return value if _CODE_RE.fullmatch(value) else None
-
-
 class ZaloChannel:
     """One Official Account: its webhook, sender, tokens and health."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        settings = runtime.settings
-        self.runtime = runtime
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        db: Database,
+        commune_id: str,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.engine = engine
         self.app_id = settings.zalo_app_id
         self.oa_secret_key = settings.zalo_oa_secret_key
         self.api = ZaloApi(
@@ -115,32 +111,29 @@ class ZaloChannel:
             settings.zalo_app_secret,
         )
         self.tokens = ZaloTokens(
-            runtime.db,
+            db,
             self.api,
-            runtime.services.commune_id,
-            runtime.clock,
+            commune_id,
+            clock,
             seed_access_token=settings.zalo_access_token,
             seed_refresh_token=settings.zalo_refresh_token,
         )
-        self.sender = ZaloSender(self.api, self.tokens, runtime.db)
+        self.sender = ZaloSender(self.api, self.tokens, db)
 
     async def webhook(self, request: web.Request) -> web.Response:
         raw = await request.read()
         if not raw.strip():
             return web.json_response({"ok": True})  # Zalo's registration check
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            return web.json_response({"error": "malformed body"}, status=400)
-        if not isinstance(data, dict):
-            return web.json_response({"error": "malformed body"}, status=400)
+        data = parse_object(raw)
+        if data is None:
+            return malformed()
         app_id = str(data.get("app_id", ""))
         timestamp = str(data.get("timestamp", ""))
         header = request.headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(app_id.encode("utf-8"), self.app_id.encode("utf-8")) or not (
             signature_ok(header, app_id, raw, timestamp, self.oa_secret_key)
         ):
-            return web.json_response({"error": "forbidden"}, status=403)
+            return forbidden()
         if is_stale(timestamp):
             log.warning("Zalo: bỏ qua một sự kiện đã cũ (quá %s ngày)", MAX_EVENT_AGE.days)
             return web.json_response({"ok": True, "stale": True})
@@ -148,14 +141,12 @@ class ZaloChannel:
         if parsed.inbound is None:
             log.info("Zalo: bỏ qua sự kiện '%s'", parsed.name[:64] or "?")
             return web.json_response({"ok": True})
-        inbound = clean_inbound(parsed.inbound)
-        if parsed.may_be_button and inbound.clean_text:
-            payload = await payload_for_label(
-                self.runtime.db, CHANNEL, inbound.user_key, inbound.clean_text, TITLE_LIMIT
-            )
-            if payload is not None:
-                inbound = dataclasses.replace(inbound, payload=payload, text=None)
-        result = await self.runtime.engine.handle(inbound)
+        inbound = dataclasses.replace(
+            clean_inbound(parsed.inbound),
+            maybe_label=parsed.may_be_button,
+            capabilities=CAPABILITIES,
+        )
+        result = await self.engine.handle(inbound)
         return web.json_response({"ok": True, "duplicate": result.duplicate})
 
     async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
@@ -173,12 +164,11 @@ async def webhook_off(request: web.Request) -> web.Response:
     raw = await request.read()
     if not raw.strip():
         return web.json_response({"ok": True})
-    return web.json_response({"error": "forbidden"}, status=403)
+    return forbidden()
 
 
-def setup_verifier(app: web.Application, runtime: Runtime) -> None:
+def setup_verifier(app: web.Application, raw: str) -> None:
     """GET /zalo_verifier<CODE>.html from ZALO_SITE_VERIFICATION (independent of the tokens)."""
-    raw = runtime.settings.zalo_site_verification
     if not raw:
         return
     code = verification_code(raw)
@@ -191,20 +181,3 @@ def setup_verifier(app: web.Application, runtime: Runtime) -> None:
         return web.Response(text=page, content_type="text/html")
 
     app.router.add_get(f"/zalo_verifier{code}.html", verifier)
-
-
-def setup_zalo(app: web.Application, runtime: Runtime) -> str:
-    """Wire the OA channel when its three secrets are set; returns a line for the start-up log."""
-    setup_verifier(app, runtime)
-    settings = runtime.settings
-    if not settings.zalo_enabled:
-        app.router.add_post("/webhook/zalo", webhook_off)
-        return "Zalo OA tắt (chưa đặt ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY)"
-    channel = ZaloChannel(runtime)
-    runtime.extras["zalo"] = channel
-    runtime.add_sender(channel.sender)
-    runtime.health_checks["zalo"] = channel.tokens.health
-    runtime.add_periodic(REFRESH_CHECK_SECONDS, REFRESH_JOB, channel.tokens.refresh_if_due)
-    app.router.add_post("/webhook/zalo", channel.webhook)
-    app.cleanup_ctx.append(channel.lifecycle)
-    return "Zalo OA bật"

@@ -3,11 +3,12 @@
 Unlike the Official Account it needs no OAuth tokens, app review or domain verification — one
 static token from Zalo's Bot Creator — so a commune without a verified OA can still be on Zalo.
 It is more limited: text, photos and stickers only, and **no buttons**. Choices are therefore sent
-as a numbered list; the citizen answers with the number or the choice's words, which are mapped
-back to the payload through the messages we sent (``bot.channels.offered``). Numbering runs on
-across the messages of one answer, so it matches what the citizen sees.
+as a numbered list; the citizen answers with the number or the choice's words, which the engine
+maps back to the payload through the buttons it offered (``handlers.typed_choices``). Numbering
+runs on across the messages of one answer, so it matches what the citizen sees (the engine notes
+in each row how many choices earlier parts numbered: ``handlers.outgoing.CHOICES_BEFORE``).
 
-Settings (read with ``settings.get``, none is required by the rest of the bot):
+Settings (none is required by the rest of the bot):
 ZALO_BOT_TOKEN turns it on; ZALO_BOT_WEBHOOK_URL + ZALO_BOT_WEBHOOK_SECRET (8–256 characters)
 select webhook mode on POST /webhook/zalobot (header ``X-Bot-Api-Secret-Token``, compared in
 constant time — the platform signs nothing else); without a webhook URL the bot polls
@@ -19,29 +20,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import hmac
-import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.channels.offered import (
-    choice_offset,
-    numbered,
-    payload_for_label,
-    payload_for_number,
-)
-from bot.channels.progress import parts_sent, remember_parts_sent
+from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
+from bot.channels.webhook import forbidden, malformed, parse_object, secret_ok
 from bot.channels.zalo_bot_events import CHANNEL, parse_update
 from bot.delivery import SendResult
-from bot.runtime import Runtime
+from handlers.capabilities import Capabilities
+from handlers.engine import Engine
+from handlers.outgoing import CHOICES_BEFORE
 from handlers.sanitize import clean_inbound
-from handlers.types import Inbound
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 
@@ -51,7 +45,7 @@ DEFAULT_API = "https://bot-api.zaloplatforms.com"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT = 2000
 CHOICE_HINT = "(Gõ số để chọn)"
-_NUMBER_RE = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
+CAPABILITIES = Capabilities(max_text=TEXT_LIMIT, accepts_media=True, numbered_choices=True)
 
 
 class BotApiError(Exception):
@@ -94,6 +88,11 @@ class ZaloBotApi:
             await self._session.close()
 
 
+def numbered(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons shown as numbered choices: those that carry a payload (links are not)."""
+    return [b for b in buttons if b.get("payload") and not b.get("request")]
+
+
 def render(body: dict[str, Any], offset: int = 0) -> list[str]:
     """The texts that carry one reply: its words, then its choices numbered from offset + 1."""
     text = str(body.get("text", "")).strip()
@@ -117,15 +116,11 @@ class ZaloBotSender:
         self.db = db
 
     async def send(self, message: ClaimedMessage) -> SendResult:
-        parts = render(message.body, await choice_offset(self.db, message.id))
-        done = parts_sent(message.body)
-        for index in range(done, len(parts)):
-            result = await self._send_text(message.recipient, parts[index])
-            if result.outcome != "sent":
-                if index > done:
-                    await remember_parts_sent(self.db, message.id, index)
-                return result
-        return SendResult.ok()
+        offset = int(message.body.get(CHOICES_BEFORE) or 0)
+        parts = render(message.body, offset)
+        return await send_parts(
+            self.db, message, parts, lambda text: self._send_text(message.recipient, text)
+        )
 
     async def _send_text(self, chat_id: str, text: str) -> SendResult:
         try:
@@ -149,13 +144,19 @@ class ZaloBotChannel:
     """One Zalo bot account: webhook or polling in, sendMessage out."""
 
     def __init__(
-        self, runtime: Runtime, token: str, webhook_url: str, secret: str, base_url: str
+        self,
+        engine: Engine,
+        db: Database,
+        token: str,
+        webhook_url: str,
+        secret: str,
+        base_url: str,
     ) -> None:
-        self.runtime = runtime
+        self.engine = engine
         self.webhook_url = webhook_url
         self.secret = secret
         self.api = ZaloBotApi(base_url, token)
-        self.sender = ZaloBotSender(self.api, runtime.db)
+        self.sender = ZaloBotSender(self.api, db)
         self.ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -168,38 +169,21 @@ class ZaloBotChannel:
         if inbound is None:
             log.info("Zalo Bot: bỏ qua sự kiện '%s'", name[:64] or "?")
             return False
-        await self.runtime.engine.handle(await self._resolve(clean_inbound(inbound)))
+        # A typed number or a choice's exact words stand for that choice (no buttons here).
+        inbound = dataclasses.replace(
+            clean_inbound(inbound), maybe_label=True, capabilities=CAPABILITIES
+        )
+        await self.engine.handle(inbound)
         return True
 
-    async def _resolve(self, inbound: Inbound) -> Inbound:
-        """A typed number or a choice's exact words stand for that choice."""
-        text = inbound.clean_text
-        if not text or text.startswith("/"):
-            return inbound
-        db = self.runtime.db
-        match = _NUMBER_RE.fullmatch(text)
-        if match:
-            payload = await payload_for_number(db, CHANNEL, inbound.user_key, int(match.group(1)))
-        else:
-            payload = await payload_for_label(db, CHANNEL, inbound.user_key, text)
-        if payload is None:
-            return inbound
-        return dataclasses.replace(inbound, payload=payload, text=None)
-
     async def webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if (
-            not self.webhook_url
-            or not self.secret
-            or not hmac.compare_digest(given.encode("utf-8"), self.secret.encode("utf-8"))
+        if not self.webhook_url or not secret_ok(
+            request.headers.get(SECRET_HEADER, ""), self.secret
         ):
-            return web.json_response({"error": "forbidden"}, status=403)
-        try:
-            data = json.loads(await request.read())
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            return web.json_response({"error": "malformed body"}, status=400)
-        if not isinstance(data, dict):
-            return web.json_response({"error": "malformed body"}, status=400)
+            return forbidden()
+        data = parse_object(await request.read())
+        if data is None:
+            return malformed()
         await self.handle(data)
         return web.json_response({"ok": True})
 
@@ -268,30 +252,3 @@ class ZaloBotChannel:
 
     async def health(self) -> str:
         return "ok" if self.ready.is_set() else "degraded"
-
-
-async def webhook_off(_request: web.Request) -> web.Response:
-    return web.json_response({"error": "forbidden"}, status=403)
-
-
-def setup_zalo_bot(app: web.Application, runtime: Runtime) -> str | None:
-    """Wire the bot when ZALO_BOT_TOKEN is set; a line for the start-up log, None when unused."""
-    settings = runtime.settings
-    token = settings.get("ZALO_BOT_TOKEN")
-    if not token:
-        app.router.add_post("/webhook/zalobot", webhook_off)
-        return None
-    url = settings.get("ZALO_BOT_WEBHOOK_URL")
-    secret = settings.get("ZALO_BOT_WEBHOOK_SECRET")
-    if url and not 8 <= len(secret) <= 256:
-        app.router.add_post("/webhook/zalobot", webhook_off)
-        log.error("ZALO_BOT_WEBHOOK_SECRET cần 8–256 ký tự khi đặt ZALO_BOT_WEBHOOK_URL")
-        return "Zalo Bot tắt (ZALO_BOT_WEBHOOK_SECRET không hợp lệ)"
-    base = settings.get("ZALO_BOT_API_BASE_URL", DEFAULT_API) or DEFAULT_API
-    channel = ZaloBotChannel(runtime, token, url, secret, base)
-    runtime.extras["zalobot"] = channel
-    runtime.add_sender(channel.sender)
-    runtime.health_checks["zalobot"] = channel.health
-    app.router.add_post("/webhook/zalobot", channel.webhook)
-    app.cleanup_ctx.append(channel.lifecycle)
-    return f"Zalo Bot bật ({channel.mode})"

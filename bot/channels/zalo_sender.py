@@ -5,7 +5,7 @@ Rendering (plain text: Zalo has no markup):
 - at most 5 buttons fit under one message; more continue under short follow-up messages;
 - a payload button becomes ``oa.query.show`` whose query string is the button's own title: Zalo
   shows that string in the chat as the citizen's message, so it must read like something they
-  said ("📝 Gửi kiến nghị"), and ``bot.channels.offered`` maps it back to our payload;
+  said ("📝 Gửi kiến nghị"), and ``handlers.typed_choices`` maps it back to our payload;
 - a link button becomes ``oa.open.url``;
 - "share my phone number / location" buttons have no Zalo counterpart under a text message and
   are left out: the question's text already asks the citizen to type the answer.
@@ -26,13 +26,13 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.offered import shorten
-from bot.channels.progress import parts_sent, remember_parts_sent
+from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
 from bot.channels.zalo_api import ZaloApi, ZaloHttpError
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.delivery import SendResult
-from handlers.types import Button, Reply
+from handlers.capabilities import Capabilities
+from handlers.types import Button, Reply, shorten
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 
@@ -44,6 +44,12 @@ MAX_BUTTONS = 5
 TITLE_LIMIT = 100
 MORE_CHOICES = "Các lựa chọn khác:"
 EMPTY_TEXT = "…"
+CAPABILITIES = Capabilities(
+    max_buttons=MAX_BUTTONS,
+    max_text=TEXT_LIMIT,
+    max_button_label=TITLE_LIMIT,  # a tapped button sends its (cut) title as the message
+    accepts_media=True,
+)
 
 TOKEN_ERRORS = frozenset({-216, -124, -220})
 WINDOW_ERRORS = frozenset({-230, -232, -213})
@@ -92,17 +98,16 @@ class ZaloSender:
 
     async def send(self, message: ClaimedMessage) -> SendResult:
         parts = render(Reply.from_dict(message.body))
-        done = parts_sent(message.body)
         token = await self.tokens.access_token()
         if not token:
             return SendResult.paused("Zalo: chưa có access token dùng được", NO_TOKEN_WAIT)
-        for index in range(done, len(parts)):
-            result, token = await self._send_part(message.recipient, parts[index], token)
-            if result.outcome != "sent":
-                if index > done:
-                    await remember_parts_sent(self.db, message.id, index)
-                return result
-        return SendResult.ok()
+
+        async def send_one(part: dict[str, Any]) -> SendResult:
+            nonlocal token
+            result, token = await self._send_part(message.recipient, part, token)
+            return result
+
+        return await send_parts(self.db, message, parts, send_one)
 
     async def _send_part(
         self, recipient: str, part: dict[str, Any], token: str

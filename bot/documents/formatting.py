@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from handlers.petitions.contact import PhoneError, normalize_phone
+from handlers.chat.contact import PhoneError, normalize_phone
 
 _ROMAN = (
     (1000, "M"),
@@ -30,7 +30,7 @@ _ROMAN = (
     (4, "IV"),
     (1, "I"),
 )
-# a run that may be a phone number (as handlers.petitions.contact reads them)
+# a run that may be a phone number (as handlers.chat.contact reads them)
 _PHONE_RUN = re.compile(r"\+?\d[\d\s.\-()]{7,}\d")
 # control characters Word cannot hold; docxtpl turns \a, \f and \t into paragraph/page/tab breaks
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -19,63 +19,34 @@ from bot.staff import (
     api,
     auth,
     bootstrap,
+    exports,
     gaps,
     intake,
     petitions,
     reports,
-    throttle,
 )
-from bot.staff.common import CONFIG, PREFIX, STATIC_DIR, StaffConfig, jinja_env, redirect
+from bot.staff.config import CONFIG, StaffConfig
+from bot.staff.labels import Labels
+from bot.staff.pages import PREFIX, STATIC_DIR, jinja_env, redirect
 from storage import staff as staff_repo
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "STAFF_SESSION_IDLE_MINUTES": 60,
-    "STAFF_SESSION_HOURS": 12,
-    "STAFF_LOGIN_MAX_FAILURES": 5,
-    "STAFF_LOGIN_WINDOW_MINUTES": 15,
-}
-
-
-def _positive(runtime: Runtime, name: str) -> int:
-    default = DEFAULTS[name]
-    raw = runtime.settings.get(name, "")
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        log.warning("%s='%s' không hợp lệ (cần số nguyên dương); dùng %s", name, raw, default)
-        return default
-    return value
-
-
-def _trusted_proxies(runtime: Runtime) -> tuple:
-    raw = runtime.settings.get("STAFF_TRUSTED_PROXIES", throttle.DEFAULT_TRUSTED_PROXIES)
-    networks, invalid = throttle.parse_networks(raw)
-    if invalid:
-        log.warning(
-            "STAFF_TRUSTED_PROXIES: bỏ qua %s (không phải địa chỉ IP hay dải CIDR)",
-            ", ".join(repr(item[:60]) for item in invalid),
-        )
-    return networks
-
 
 def make_config(runtime: Runtime) -> StaffConfig:
-    max_failures = _positive(runtime, "STAFF_LOGIN_MAX_FAILURES")
+    """The dashboard's settings, read from the validated ``Settings`` (STAFF_*)."""
+    settings = runtime.settings
+    max_failures = settings.staff_login_max_failures
     return StaffConfig(
         runtime=runtime,
-        idle=dt.timedelta(minutes=_positive(runtime, "STAFF_SESSION_IDLE_MINUTES")),
-        absolute=dt.timedelta(hours=_positive(runtime, "STAFF_SESSION_HOURS")),
+        idle=dt.timedelta(minutes=settings.staff_session_idle_minutes),
+        absolute=dt.timedelta(hours=settings.staff_session_hours),
         max_failures=max_failures,
         max_failures_per_ip=max_failures * 10,
         max_failures_per_account=max_failures * 20,
-        trusted_proxies=_trusted_proxies(runtime),
-        lockout_window=dt.timedelta(minutes=_positive(runtime, "STAFF_LOGIN_WINDOW_MINUTES")),
-        cookie_secure=runtime.settings.staff_cookie_secure,
+        trusted_proxies=settings.staff_trusted_proxies,
+        lockout_window=dt.timedelta(minutes=settings.staff_login_window_minutes),
+        cookie_secure=settings.staff_cookie_secure,
     )
 
 
@@ -103,8 +74,8 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/intake", intake.intake_form)
     r.add_post("/intake", intake.intake_submit)
     r.add_get("/reports", reports.reports_page)
-    r.add_get("/reports.xlsx", reports.export_xlsx)
-    r.add_get("/reports.csv", reports.export_csv)
+    r.add_get("/reports.xlsx", exports.export_xlsx)
+    r.add_get("/reports.csv", exports.export_csv)
     r.add_get("/gaps", gaps.gaps_page)
     r.add_get("/accounts", accounts.accounts_page)
     r.add_post("/accounts", accounts.create_account)
@@ -141,7 +112,7 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     """Mount the dashboard and the API under /staff, and make sure an admin exists at start."""
     staff_app = web.Application()
     staff_app[CONFIG] = make_config(runtime)
-    jinja_env(staff_app)
+    jinja_env(staff_app, Labels.of(runtime.texts))
     routes(staff_app)
     app.add_subapp(PREFIX, staff_app)
     app.router.add_get(PREFIX, _to_home)

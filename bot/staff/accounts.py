@@ -11,7 +11,9 @@ from aiohttp import web
 
 from bot.staff import passwords
 from bot.staff.auth import page
-from bot.staff.common import PREFIX, BadInput, config, error_page, field, redirect, render
+from bot.staff.config import config
+from bot.staff.forms import BadInput, field
+from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import COMMITTEE, ROLE_LABELS, ROLES, StaffUser
 from storage import staff as staff_repo
 from storage.models import StaffAccount

@@ -1,8 +1,8 @@
 """One staff change to one petition, shared by the dashboard forms and the staff JSON API.
 
-The change runs inside one write transaction with the petition row locked (``FOR UPDATE`` on
+The change runs inside one workflow transaction with the petition row locked (``FOR UPDATE`` on
 PostgreSQL; SQLite serialises writers) and carries the version the member saw: if someone else
-changed the petition meanwhile, ``lifecycle.apply_action`` refuses with ``StaleVersion``. A
+changed the petition meanwhile, the workflow refuses with ``StaleVersion``. A
 concurrent write that slips past (SQLAlchemy's ``StaleDataError`` from the version column) is
 reported with the same message. Either way the transaction rolls back and nothing changes.
 """
@@ -15,10 +15,12 @@ from multidict import MultiDict
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.runtime import Runtime
-from bot.staff.common import BadInput, field, note_field, parse_date
+from bot.staff.dates import parse_date
+from bot.staff.forms import BadInput, field, note_field
+from bot.staff.labels import Labels
 from bot.staff.roles import StaffUser
-from handlers.petitions import calendar, lifecycle
-from handlers.petitions.lifecycle import Actor, Change, StaleVersion
+from handlers import workflow
+from handlers.workflow import Actor, Change, StaleVersion, calendar
 from storage import petitions as repo
 from storage.models import Petition
 
@@ -92,33 +94,26 @@ async def perform(
     runtime: Runtime, user: StaffUser, code: str, action: str, change: Change
 ) -> Petition:
     """Apply ``action`` for ``user``; raises ActionRefused, BadInput or a LifecycleError."""
-    if action not in lifecycle.ACTIONS:
+    if action not in workflow.ACTIONS:
         raise BadInput(f"Không có thao tác «{action[:40]}».")
     if not user.may_act(action):
-        raise ActionRefused(
-            403, f"Tài khoản của bạn không được thực hiện «{lifecycle.ACTIONS[action].label}»."
-        )
-    now = runtime.clock()
+        label = Labels.of(runtime.texts).action_label(action)
+        raise ActionRefused(403, f"Tài khoản của bạn không được thực hiện «{label}».")
     try:
-        async with runtime.db.write() as session:
-            petition = await repo.get_by_code(session, code, lock=True)
-            if petition is None or petition.commune_id != runtime.profile.id:
+        async with workflow.transaction(
+            runtime.db, runtime.services, on_commit=runtime.worker.wake
+        ) as txn:
+            petition = await workflow.petition_for_change(txn, code)
+            if petition is None:
                 raise ActionRefused(404, NOT_FOUND)
             if not user.sees(petition.committee):
                 raise ActionRefused(403, OTHER_COMMITTEE)
-            check_due(change.due, petition, now)
-            await lifecycle.apply_action(
-                session,
-                petition,
-                action,
-                Actor("staff", user.id, user.label),
-                change,
-                profile=runtime.profile,
-                now=now,
+            check_due(change.due, petition, txn.now)
+            await workflow.apply_action(
+                txn, petition, action, Actor("staff", user.id, user.label), change
             )
     except StaleDataError:
         raise StaleVersion(STALE_MESSAGE) from None
     except StaleVersion:
         raise StaleVersion(STALE_MESSAGE) from None
-    runtime.worker.wake()
     return petition

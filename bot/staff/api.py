@@ -5,9 +5,9 @@ revoked token or a deactivated account answers 401. The token acts with its acco
 a committee sees only its committee's petitions, viewers and the digital team never receive
 contact details and may not change anything (403).
 
-``POST …/events`` names the *status* wanted; ``lifecycle.ACTION_FOR_STATUS`` turns it into the
+``POST …/events`` names the *status* wanted; ``workflow.action_for_status`` turns it into the
 action (``needs_info`` → ``screening`` is "the citizen answered"). Without a status the body is a
-note (or a committee assignment). A transition the lifecycle forbids, or a ``version`` that is
+note (or a committee assignment). A transition the workflow forbids, or a ``version`` that is
 no longer current, is 409 and changes nothing.
 """
 
@@ -20,10 +20,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.staff import actions, passwords, present
-from bot.staff.common import BadInput, config, fmt_date, parse_date, read_body, vn_midnight
+from bot.staff.config import config
+from bot.staff.dates import fmt_date, parse_date, vn_midnight
+from bot.staff.forms import BadInput, read_body
 from bot.staff.roles import StaffUser
-from handlers.petitions import lifecycle
-from handlers.petitions.lifecycle import Change, LifecycleError, StaleVersion
+from handlers import workflow
+from handlers.workflow import MAX_NOTE, Change, InvalidChange, LifecycleError, StaleVersion
+from handlers.workflow.calendar import VN_TZ
 from storage import petitions as repo
 from storage import staff as staff_repo
 from storage.petitions import PetitionFilter
@@ -132,8 +135,6 @@ def parse_since(value: str) -> dt.datetime:
             "(ví dụ 2026-11-01 hoặc 2026-11-01T08:00:00+07:00)."
         ) from None
     if moment.tzinfo is None:
-        from handlers.petitions.calendar import VN_TZ
-
         moment = moment.replace(tzinfo=VN_TZ)
     return moment.astimezone(dt.UTC)
 
@@ -144,10 +145,10 @@ def _list_filter(request: web.Request, user: StaffUser) -> tuple[PetitionFilter,
     statuses: tuple[str, ...] = ()
     if query.get("status"):
         statuses = tuple(s.strip() for s in query["status"].split(",") if s.strip())
-        unknown = [s for s in statuses if s not in lifecycle.STATES]
+        unknown = [s for s in statuses if s not in workflow.STATES]
         if unknown:
             raise BadInput(
-                f"status «{unknown[0][:40]}» không có; dùng: {', '.join(lifecycle.STATES)}."
+                f"status «{unknown[0][:40]}» không có; dùng: {', '.join(workflow.STATES)}."
             )
     category = query.get("category") or None
     if category and profile.category(category) is None:
@@ -194,7 +195,10 @@ async def list_petitions(request: web.Request) -> web.StreamResponse:
         query = dict(request.query)
         query["page"] = str(page + 1)
         headers["Link"] = f'<{request.url.with_query(query).path_qs}>; rel="next"'
-    return _ok([present.petition_json(p, user, runtime.profile, now) for p in rows], **headers)
+    labels = cfg.labels
+    return _ok(
+        [present.petition_json(p, user, runtime.profile, now, labels) for p in rows], **headers
+    )
 
 
 async def _petition_payload(request: web.Request, user: StaffUser, code: str) -> Any:
@@ -215,6 +219,7 @@ async def _petition_payload(request: web.Request, user: StaffUser, code: str) ->
         user,
         runtime.profile,
         cfg.now(),
+        cfg.labels,
         duplicate_code=duplicate_code,
         events=list(petition.events),
         attachments=list(petition.attachments),
@@ -274,8 +279,8 @@ def _change_from_body(body: dict[str, Any]) -> Change:
     if duplicate_raw and duplicate is None:
         raise BadInput(f"duplicate_of «{duplicate_raw}» không phải mã kiến nghị.")
     return Change(
-        public_note=text("public_note", lifecycle.MAX_NOTE, "public_note"),
-        internal_note=text("internal_note", lifecycle.MAX_NOTE, "internal_note"),
+        public_note=text("public_note", MAX_NOTE, "public_note"),
+        internal_note=text("internal_note", MAX_NOTE, "internal_note"),
         due=parse_date(text("due", 40, "due"), "due") if body.get("due") else None,
         forwarded_to=text("forwarded_to", 200, "forwarded_to") or None,
         forward_doc_no=text("doc_no", 100, "doc_no") or None,
@@ -286,28 +291,15 @@ def _change_from_body(body: dict[str, Any]) -> Change:
     )
 
 
-def _action_for(status: str | None, current: str, change: Change) -> str:
-    if status:
-        if status not in lifecycle.STATES:
-            raise BadInput(
-                f"status «{status[:40]}» không có; dùng: {', '.join(lifecycle.STATES)}."
-            )
-        if status == lifecycle.SCREENING and current == lifecycle.NEEDS_INFO:
-            return "info_received"
-        action = lifecycle.ACTION_FOR_STATUS.get(status)
-        if action is None:
-            raise lifecycle.TransitionNotAllowed(
-                f"Không thể chuyển kiến nghị về trạng thái '{lifecycle.status_label(status)}'."
-            )
-        return action
-    if change.committee:
-        return "assign"
-    return "note"
+def _action_for(status: str | None, current: str, change: Change, runtime: Any) -> str:
+    if status and status not in workflow.STATES:
+        raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
+    return workflow.action_for_status(runtime.texts, status or "", current, change)
 
 
 @api_route("act")
 async def post_event(request: web.Request) -> web.StreamResponse:
-    """Change a petition's status and/or add notes; 409 when the lifecycle forbids it."""
+    """Change a petition's status and/or add notes; 409 when the workflow forbids it."""
     cfg = config(request)
     runtime = cfg.runtime
     user: StaffUser = request["staff_user"]
@@ -337,7 +329,7 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     if not user.sees(current.committee):
         return _error(403, "forbidden", actions.OTHER_COMMITTEE)
     try:
-        action = _action_for(status, current.status, change)
+        action = _action_for(status, current.status, change, runtime)
         if action == "note" and change.due and not (change.public_note or change.internal_note):
             change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
         await actions.perform(runtime, user, code, action, change)
@@ -345,7 +337,7 @@ async def post_event(request: web.Request) -> web.StreamResponse:
         return _error(err.status, "forbidden" if err.status == 403 else "not_found", err.message)
     except StaleVersion as err:
         return _error(409, "stale_version", err.message)
-    except lifecycle.InvalidChange as err:
+    except InvalidChange as err:
         return _error(400, "invalid", err.message)
     except LifecycleError as err:
         return _error(409, "transition_not_allowed", err.message)

@@ -22,20 +22,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.staff import passwords, throttle
-from bot.staff.common import (
-    PREFIX,
-    BadInput,
-    StaffConfig,
-    config,
-    cookie_secure,
-    error_page,
-    field,
-    forbidden,
-    read_form,
-    redirect,
-    render,
-    safe_next,
-)
+from bot.staff.config import StaffConfig, config, cookie_secure
+from bot.staff.forms import BadInput, field, read_form
+from bot.staff.pages import PREFIX, error_page, forbidden, redirect, render, safe_next
 from bot.staff.roles import StaffUser
 from storage import staff as staff_repo
 from storage.models import StaffAccount

@@ -14,7 +14,8 @@ import datetime as dt
 from aiohttp import web
 
 from bot.staff.auth import page
-from bot.staff.common import config, render
+from bot.staff.config import config
+from bot.staff.pages import render
 from storage.unanswered import LONG_NUMBER, top_unanswered
 
 WINDOWS = {

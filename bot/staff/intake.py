@@ -17,17 +17,18 @@ from aiohttp import web
 
 from bot.staff import present
 from bot.staff.auth import page
-from bot.staff.common import PREFIX, BadInput, config, error_page, field, redirect, render
+from bot.staff.config import config
+from bot.staff.forms import BadInput, field
+from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
-from handlers.petitions import lifecycle
-from handlers.petitions.duplicates import norm_content
-from handlers.petitions.intake import queue_staff_notice
+from handlers import workflow
+from handlers.workflow import MAX_NOTE, STAFF_INTAKE_CHANNELS
 from storage import petitions as repo
 from storage import staff as staff_repo
 
 log = logging.getLogger(__name__)
 
-STAFF_CHANNELS = ("in_person", "voter_meeting", "citizen_reception", "phone")
+STAFF_CHANNELS = STAFF_INTAKE_CHANNELS
 MIN_CONTENT = 10
 RESUBMIT_WINDOW = dt.timedelta(minutes=10)
 _PHONE_CLEAN = re.compile(r"[\s.\-()]")
@@ -51,8 +52,8 @@ def _form_context(request: web.Request, values: dict[str, Any], errors: list[str
         "errors": errors,
         "categories": profile.categories,
         "villages": profile.villages,
-        "channels": [(c, lifecycle.INTAKE_CHANNELS[c]) for c in STAFF_CHANNELS],
-        "max_note": lifecycle.MAX_NOTE,
+        "channels": [(c, config(request).labels.channel_label(c)) for c in STAFF_CHANNELS],
+        "max_note": MAX_NOTE,
     }
 
 
@@ -68,10 +69,10 @@ async def intake_submit(request: web.Request) -> web.StreamResponse:
     profile = runtime.profile
     user: StaffUser = request["staff_user"]
     form = request["form"]
-    values = {k: v[: lifecycle.MAX_NOTE] for k, v in form.items() if k != "_csrf"}
+    values = {k: v[:MAX_NOTE] for k, v in form.items() if k != "_csrf"}
     errors: list[str] = []
     try:
-        content = field(form, "content", limit=lifecycle.MAX_NOTE, label="Nội dung kiến nghị")
+        content = field(form, "content", limit=MAX_NOTE, label="Nội dung kiến nghị")
         place = field(form, "place_text", limit=300, label="Địa điểm")
         name = field(form, "contact_name", limit=200, label="Họ tên")
         phone_raw = field(form, "contact_phone", limit=40, label="Số điện thoại")
@@ -109,35 +110,29 @@ async def intake_submit(request: web.Request) -> web.StreamResponse:
         return render(request, "intake.html", _form_context(request, values, errors), status=400)
     assert category is not None
 
-    now = cfg.now()
     has_contact = bool(name or phone)
-    async with runtime.db.write() as session:
+    async with workflow.transaction(
+        runtime.db, runtime.services, on_commit=runtime.worker.wake
+    ) as txn:
         existing = await staff_repo.recent_petition_by_staff(
-            session, user.id, content, now - RESUBMIT_WINDOW
+            txn.session, user.id, content, txn.now - RESUBMIT_WINDOW
         )
         if existing is not None:
             return redirect(f"{PREFIX}/petitions/{existing.code}/receipt")
-        petition = await repo.create_petition(
-            session,
-            event_actor=("staff", user.id, user.label[:100]),  # the event column holds 100
-            now=now,
-            commune_id=profile.id,
+        # The staff group hears of it exactly as of a petition filed in chat.
+        petition = await workflow.file_petition(
+            txn,
+            actor=("staff", user.id, user.label),
             category=category.id,
-            committee=category.committee,
             village=village_id or None,
             place_text=place or None,
             content=content,
-            content_norm=norm_content(content),  # whole, as in chat: search and duplicates
             intake_channel=channel,
-            anonymous=not has_contact,
             contact_name=(name or None) if has_contact else None,
             contact_phone=phone if has_contact else None,
-            consent_at=now if has_contact else None,
+            consent_at=txn.now if has_contact else None,
             created_by_staff_id=user.id,
         )
-        # The staff group hears of it exactly as of a petition filed in chat.
-        queue_staff_notice(session, runtime.services, petition, now)
-    runtime.worker.wake()
     log.info("nhân viên %s tiếp nhận hộ kiến nghị %s", user.id, petition.code)
     return redirect(f"{PREFIX}/petitions/{petition.code}/receipt")
 
@@ -163,6 +158,6 @@ async def receipt(request: web.Request) -> web.StreamResponse:
             "p": petition,
             "category": present.category_name(runtime.profile, petition.category),
             "village": present.village_name(runtime.profile, petition.village),
-            "channel": present.channel_label(petition.intake_channel),
+            "channel": config(request).labels.channel_label(petition.intake_channel),
         },
     )

@@ -1,6 +1,6 @@
 """The inbox and the petition page: filters, search, counts, the timeline, and the actions.
 
-A petition page offers only the actions the lifecycle allows from the current status *and* the
+A petition page offers only the actions the workflow allows from the current status *and* the
 member's role allows. Each action form carries the version the member saw; when the change is
 refused (someone else got there first, a bad date, a note too long) the page is shown again with
 the reason and with what the member typed, so a long answer is never lost.
@@ -16,10 +16,12 @@ from multidict import MultiDict
 
 from bot.staff import actions, present
 from bot.staff.auth import page
-from bot.staff.common import PREFIX, BadInput, config, error_page, redirect, render
+from bot.staff.config import config
+from bot.staff.forms import BadInput
+from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
-from handlers.petitions import lifecycle
-from handlers.petitions.lifecycle import LifecycleError, StaleVersion
+from handlers import workflow
+from handlers.workflow import MAX_NOTE, InvalidChange, LifecycleError, StaleVersion
 from storage import petitions as repo
 from storage import reports as reports_repo
 from storage.models import Petition
@@ -52,8 +54,9 @@ async def inbox(request: web.Request) -> web.StreamResponse:
         counts = await repo.count_by_status(session, flt)
     pages = max(1, (total + present.PAGE_SIZE - 1) // present.PAGE_SIZE)
     items = []
+    labels = cfg.labels
     for p in rows:
-        overdue, nearly = lifecycle.flags(p, runtime.profile, now)
+        overdue, nearly = present.flags(p, runtime.profile, now)
         items.append(
             {
                 "p": p,
@@ -61,7 +64,7 @@ async def inbox(request: web.Request) -> web.StreamResponse:
                 "nearly": nearly,
                 "category": present.category_name(runtime.profile, p.category),
                 "village": present.village_name(runtime.profile, p.village),
-                "channel": present.channel_label(p.intake_channel),
+                "channel": labels.channel_label(p.intake_channel),
                 "excerpt": p.content if len(p.content) <= 140 else p.content[:140] + "…",
             }
         )
@@ -103,7 +106,8 @@ async def _detail_context(
         pool = await reports_repo.recent_for_similarity(
             session, profile.id, exclude_id=full.id, committee=user.scope_committee
         )
-    overdue, nearly = lifecycle.flags(full, profile, now)
+    overdue, nearly = present.flags(full, profile, now)
+    labels = cfg.labels
     return {
         "p": full,
         "overdue": overdue,
@@ -111,8 +115,8 @@ async def _detail_context(
         "category": present.category_name(profile, full.category),
         "committee": present.committee_name(profile, full.committee),
         "village": present.village_name(profile, full.village),
-        "channel": present.channel_label(full.intake_channel),
-        "events": [present.event_view(e, user, profile) for e in full.events],
+        "channel": labels.channel_label(full.intake_channel),
+        "events": [present.event_view(e, user, labels, profile) for e in full.events],
         "attachments": [present.attachment_view(a) for a in full.attachments]
         if user.can("personal")
         else [],
@@ -120,12 +124,12 @@ async def _detail_context(
         "maps": present.map_links(full.latitude, full.longitude) if user.can("personal") else {},
         "duplicate_code": duplicate_code,
         "similar": present.similar(pool, full),
-        "actions": present.allowed_actions(full.status, user),
-        "default_due": lifecycle.due_for(profile, now).isoformat(),
+        "actions": present.allowed_actions(full.status, user, labels),
+        "default_due": workflow.calendar.due_date(profile, now).isoformat(),
         "committees": profile.committees,
         "categories": profile.categories,
         "villages": profile.villages,
-        "reason_labels": lifecycle.REJECTION_REASONS,
+        "reason_labels": labels.reasons,
         "satisfaction_labels": SATISFACTION_LABELS,
         "draft": {},
         "draft_action": "",
@@ -157,8 +161,8 @@ async def detail(request: web.Request) -> web.StreamResponse:
     user = _user(request)
     ctx = await _detail_context(request, found, user)
     done = request.query.get("done", "")
-    if done in lifecycle.ACTIONS:
-        ctx["done"] = f"Đã lưu: {lifecycle.ACTIONS[done].label}."
+    if done in workflow.ACTIONS:
+        ctx["done"] = f"Đã lưu: {config(request).labels.action_label(done)}."
     elif done == "created":
         ctx["done"] = "Đã tiếp nhận kiến nghị."
     return render(request, "detail.html", ctx)
@@ -187,7 +191,7 @@ async def act(request: web.Request) -> web.StreamResponse:
         message, status = err.message, 409
     except LifecycleError as err:
         message = err.message
-        status = 400 if isinstance(err, lifecycle.InvalidChange) else 409
+        status = 400 if isinstance(err, InvalidChange) else 409
     except BadInput as err:
         message = err.message
     else:
@@ -195,7 +199,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     ctx = await _detail_context(request, found, user)
     ctx["error"] = message
     ctx["draft_action"] = action
-    ctx["draft"] = {k: v[: lifecycle.MAX_NOTE] for k, v in form.items() if k != "_csrf"}
+    ctx["draft"] = {k: v[:MAX_NOTE] for k, v in form.items() if k != "_csrf"}
     return render(request, "detail.html", ctx, status=status)
 
 
@@ -221,8 +225,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
         return error_page(request, 404, "Không tìm thấy", "Không có tệp đính kèm này.")
     if item.ref.startswith(("https://", "http://")):
         return redirect(item.ref, status=302)
-    fetchers = runtime.extras.get("attachment_fetchers", {})
-    fetch = fetchers.get(item.channel)
+    fetch = runtime.attachment_fetchers.get(item.channel)
     if fetch is None:
         return error_page(
             request,

@@ -12,20 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from bot.staff.common import BadInput, iso_date, parse_date, vn_midnight
+from bot.staff.dates import iso_date, parse_date, vn_midnight
+from bot.staff.forms import BadInput
+from bot.staff.labels import ActionView, Labels
 from bot.staff.roles import StaffUser
-from handlers.petitions import calendar, duplicates, lifecycle
+from handlers import workflow
+from handlers.workflow import calendar
 from knowledge import normalize
 from knowledge.profile import CommuneProfile
 from storage.models import Petition, PetitionAttachment, PetitionEvent
 from storage.petitions import PetitionFilter
 
 PAGE_SIZE = 25
-AWAITING = lifecycle.AWAITING_ANSWER  # the statuses flags() and the "Hạn" filter apply to
-ACTION_VERBS = {
-    "create": "Tiếp nhận kiến nghị",
-    **{name: action.label for name, action in lifecycle.ACTIONS.items()},
-}
+AWAITING = workflow.AWAITING_ANSWER  # the statuses flags() and the "Hạn" filter apply to
 ATTACHMENT_KINDS = {"photo": "Ảnh", "file": "Tệp", "voice": "Ghi âm", "video": "Video"}
 
 
@@ -44,8 +43,9 @@ def village_name(profile: CommuneProfile, village_id: str | None) -> str:
     return found.name if found else (village_id or "")
 
 
-def channel_label(channel: str | None) -> str:
-    return lifecycle.INTAKE_CHANNELS.get(channel or "", channel or "")
+def flags(petition: Petition, profile: CommuneProfile, now: dt.datetime) -> tuple[bool, bool]:
+    """(overdue, nearly overdue) of one petition now."""
+    return calendar.flags(petition.status, petition.due_date, profile, now)
 
 
 def map_links(latitude: float | None, longitude: float | None) -> dict[str, str]:
@@ -75,7 +75,7 @@ def attachment_view(item: PetitionAttachment) -> dict[str, Any]:
 
 
 def event_view(
-    event: PetitionEvent, user: StaffUser, profile: CommuneProfile | None = None
+    event: PetitionEvent, user: StaffUser, labels: Labels, profile: CommuneProfile | None = None
 ) -> dict[str, Any]:
     internal = event.internal_note if user.can("personal") else ""
     data = event.data or {}
@@ -90,7 +90,7 @@ def event_view(
         "changes": changes,
         "at": event.at,
         "action": event.action,
-        "action_label": ACTION_VERBS.get(event.action, event.action),
+        "action_label": labels.action_label(event.action),
         "from": event.from_status,
         "to": event.to_status,
         "actor_kind": event.actor_kind,
@@ -113,17 +113,18 @@ def petition_json(
     user: StaffUser,
     profile: CommuneProfile,
     now: dt.datetime,
+    labels: Labels,
     *,
     duplicate_code: str | None = None,
     events: list[PetitionEvent] | None = None,
     attachments: list[PetitionAttachment] | None = None,
 ) -> dict[str, Any]:
     """The staff API's petition object (see docs/staff.md for every field)."""
-    overdue, nearly = lifecycle.flags(petition, profile, now)
+    overdue, nearly = flags(petition, profile, now)
     data: dict[str, Any] = {
         "code": petition.code,
         "status": petition.status,
-        "status_label": lifecycle.status_label(petition.status),
+        "status_label": labels.status_label(petition.status),
         "category": petition.category,
         "category_label": category_name(profile, petition.category),
         "committee": petition.committee,
@@ -148,7 +149,7 @@ def petition_json(
         "duplicate_of": duplicate_code,
         "anonymous": bool(petition.anonymous),
         "version": petition.version,
-        "allowed_statuses": allowed_statuses(petition.status, user),
+        "allowed_statuses": allowed_statuses(petition.status, user, labels),
     }
     if user.can("personal"):
         data["contact"] = {"name": petition.contact_name, "phone": petition.contact_phone}
@@ -162,7 +163,7 @@ def petition_json(
     if events is not None:
         data["events"] = [
             {
-                **{k: v for k, v in event_view(e, user).items() if k != "at"},
+                **{k: v for k, v in event_view(e, user, labels).items() if k != "at"},
                 "at": e.at.isoformat(),
             }
             for e in events
@@ -173,17 +174,17 @@ def petition_json(
     return data
 
 
-def allowed_statuses(status: str, user: StaffUser) -> list[str]:
+def allowed_statuses(status: str, user: StaffUser, labels: Labels) -> list[str]:
     """The statuses this member may move the petition to now (the API's view of actions)."""
     out = []
-    for action in allowed_actions(status, user):
+    for action in allowed_actions(status, user, labels):
         if action.target is not None and action.target not in out:
             out.append(action.target)
     return out
 
 
-def allowed_actions(status: str, user: StaffUser) -> list[lifecycle.Action]:
-    return [a for a in lifecycle.allowed_actions(status) if user.may_act(a.name)]
+def allowed_actions(status: str, user: StaffUser, labels: Labels) -> list[ActionView]:
+    return [a for a in labels.action_views(status) if user.may_act(a.name)]
 
 
 def similar(
@@ -193,22 +194,13 @@ def similar(
 ) -> list[dict[str, Any]]:
     """The petitions most likely to describe the same problem, by the same rule the chat uses to
     offer "follow this one instead" (wording, same category, a different village or number)."""
-    if not petition.content_norm.strip() or not pool:
+    if not pool:
         return []
-    scored = []
-    for index, (_code, _status, norm, _content, category, village) in enumerate(pool):
-        score = duplicates.similarity(
-            petition.content_norm,
-            norm or "",
-            same_category=category == petition.category,
-            village_a=petition.village,
-            village_b=village,
-        )
-        if score >= duplicates.THRESHOLD:
-            scored.append((score, index))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    ranked = workflow.similar.rank_pool(
+        pool, petition.content_norm, petition.category, petition.village, limit
+    )
     out = []
-    for score, index in scored[:limit]:
+    for score, index in ranked:
         code, status, _norm, content, _category, _village = pool[index]
         out.append(
             {
@@ -254,7 +246,7 @@ class InboxQuery:
         }
 
 
-STATUS_GROUPS = {"open": lifecycle.OPEN_STATES, "awaiting": AWAITING}
+STATUS_GROUPS = {"open": workflow.OPEN_STATES, "awaiting": AWAITING}
 
 
 def parse_inbox(query: Any, profile: CommuneProfile) -> InboxQuery:
@@ -268,12 +260,12 @@ def parse_inbox(query: Any, profile: CommuneProfile) -> InboxQuery:
             return ""
         return value
 
-    iq.status = pick("status", (*lifecycle.STATES, *STATUS_GROUPS), "Trạng thái")
+    iq.status = pick("status", (*workflow.STATES, *STATUS_GROUPS), "Trạng thái")
     iq.category = pick("category", [c.id for c in profile.categories], "Lĩnh vực")
     iq.committee = pick("committee", [c.id for c in profile.committees], "Ban")
     iq.village = pick("village", [v.id for v in profile.villages], "Thôn")
     iq.flag = pick("flag", ("overdue", "nearly"), "Hạn")
-    iq.channel = pick("channel", lifecycle.INTAKE_CHANNELS, "Kênh tiếp nhận")
+    iq.channel = pick("channel", workflow.INTAKE_CHANNELS, "Kênh tiếp nhận")
     iq.q = (query.get("q") or "").strip()[:200]
     for name, label in (("from", "Từ ngày"), ("to", "Đến ngày")):
         value = (query.get(name) or "").strip()[:40]

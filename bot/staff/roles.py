@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.petitions import lifecycle
+from handlers import workflow
 from storage.staff import ROLES  # the accounts table accepts exactly these
 
 ADMIN, OFFICE, COMMITTEE, DIGITAL_TEAM, VIEWER = ROLES
@@ -37,7 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({"view", "reports"}),
 }
 
-ALL_ACTIONS = frozenset(lifecycle.ACTIONS)
+ALL_ACTIONS = frozenset(workflow.ACTIONS)
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ADMIN: ALL_ACTIONS,
     OFFICE: ALL_ACTIONS,

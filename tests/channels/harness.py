@@ -14,12 +14,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.runtime import Runtime, build_runtime
+from handlers import outgoing
+from handlers.outgoing import NoticeTarget, Outgoing
 from handlers.types import Button, Reply
-from storage import identities, outbox
+from storage import identities
 from storage.models import ChannelIdentity, InboundEvent, OutboxMessage
 from tests.channels import fake_telegram as tg
 from tests.channels import fake_zalo as zl
@@ -88,25 +90,28 @@ async def queue(
     kind: str = "push",
     identity: bool = True,
 ) -> int:
-    """Put a message in the outbox as a handler or a staff action would; returns its id."""
+    """Put a message in the outbox as a handler or a staff action would (through the one path,
+    ``handlers.outgoing``, which also records its buttons); returns its id."""
+    reply = Reply(text=text, buttons=list(buttons or []))
+    out = Outgoing()
     async with runtime.db.write() as session:
-        who = None
         if identity:
             who = await identities.get_or_create_identity(
                 session, runtime.services.commune_id, channel, recipient
             )
-        row = outbox.new_message(
+            out.push(who, reply)
+        else:
+            out.notice(NoticeTarget(channel, recipient), reply)
+        assert kind == ("push" if identity else "notice")
+        await outgoing.write(
+            session,
             commune_id=runtime.services.commune_id,
-            channel=channel,
-            recipient=recipient,
-            identity_id=who.id if who is not None else None,
-            body=Reply(text=text, buttons=list(buttons or [])).to_dict(),
             now=runtime.clock(),
-            kind=kind,
+            capabilities=runtime.services.capabilities,
+            out=out,
         )
-        session.add(row)
-        await session.flush()
-        return row.id
+        newest = select(func.max(OutboxMessage.id)).where(OutboxMessage.recipient == recipient)
+        return int(await session.scalar(newest) or 0)
 
 
 async def outbox_row(runtime: Runtime, message_id: int) -> OutboxMessage:
@@ -142,7 +147,7 @@ class TelegramBot:
         self.runtime = runtime
         self.client = client
         self.fake = fake
-        self.channel = runtime.extras["telegram"]
+        self.channel = runtime.telegram
         self.webhook = bool(runtime.settings.telegram_webhook_url)
 
     async def ready(self) -> None:

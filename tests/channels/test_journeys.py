@@ -12,9 +12,8 @@ import re
 
 from sqlalchemy import func, select
 
-from handlers.petitions import lifecycle
-from handlers.petitions.lifecycle import Actor, Change
-from storage import petitions as repo
+from handlers import workflow
+from handlers.workflow import Actor, Change
 from storage.models import Petition, PetitionAttachment
 from tests.channels import fake_telegram as tg
 from tests.channels import fake_zalo as zl
@@ -44,26 +43,10 @@ async def _attachments(runtime, petition_id: int) -> list[PetitionAttachment]:
 
 async def _staff_answers(runtime, code: str, note: str) -> None:
     """What the dashboard does when the office records the People's Committee's answer."""
-    async with runtime.db.write() as session:
-        petition = await repo.get_by_code(session, code, lock=True)
-        await lifecycle.apply_action(
-            session,
-            petition,
-            "screen",
-            STAFF,
-            Change(),
-            profile=runtime.profile,
-            now=runtime.clock(),
-        )
-        await lifecycle.apply_action(
-            session,
-            petition,
-            "answer",
-            STAFF,
-            Change(public_note=note),
-            profile=runtime.profile,
-            now=runtime.clock(),
-        )
+    async with workflow.transaction(runtime.db, runtime.services) as txn:
+        petition = await workflow.petition_for_change(txn, code)
+        await workflow.screen(txn, petition, STAFF)
+        await workflow.answer(txn, petition, STAFF, Change(public_note=note))
     runtime.worker.wake()
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from telegram import Bot, Update
 
 from bot.channels.telegram_inbound import parse_update
 from bot.channels.telegram_sender import TEXT_LIMIT, render
+from handlers.payloads import Payload
 from handlers.types import Attachment, Button, Contact, Location, Reply
 from storage.models import ConversationState, InboundEvent, OutboxMessage
 from tests.channels import fake_telegram as tg
@@ -27,6 +29,13 @@ from tests.channels.harness import (
 )
 
 USER = 4_200_001
+
+
+@dataclass(frozen=True)
+class ButtonChoice(Payload, prefix="test"):
+    """A button payload only these tests use."""
+
+    value: str
 
 
 async def _count(runtime, model) -> int:
@@ -204,11 +213,11 @@ async def test_share_contact_button_and_reply_keyboard_labels(telegram) -> None:
             ],
         )
 
-    async def skipped(ctx, value: str) -> None:
-        ctx.reply(f"đã bỏ qua ({value})")
+    async def skipped(ctx, press: ButtonChoice) -> None:
+        ctx.reply(f"đã bỏ qua ({press.value})")
 
     runtime.registry.command("sdt")(ask_phone)
-    runtime.registry.payloads["test"] = skipped
+    runtime.registry.payload(ButtonChoice)(skipped)
     chat = telegram.chat(USER)
     await chat.say("/sdt")
     keyboard = chat.last[0]["reply_markup"]
@@ -228,11 +237,11 @@ async def test_a_payload_longer_than_callback_data_allows_travels_as_a_digest(te
     async def offer(ctx, _args: str) -> None:
         ctx.reply("Chọn:", buttons=[Button("Thôn rất dài", payload=f"test:{long_value}")])
 
-    async def chosen(ctx, value: str) -> None:
+    async def chosen(ctx, press: ButtonChoice) -> None:
         ctx.reply("ok")
 
     runtime.registry.command("chon")(offer)
-    runtime.registry.payloads["test"] = chosen
+    runtime.registry.payload(ButtonChoice)(chosen)
     chat = telegram.chat(USER)
     await chat.say("/chon")
     data = chat.button("Thôn rất dài")["callback_data"]
@@ -349,7 +358,7 @@ async def test_a_bad_request_fails_once_and_is_recorded(telegram) -> None:
 
 async def test_staff_notices_go_to_the_staff_group(telegram) -> None:
     runtime = telegram.runtime
-    assert ("telegram", STAFF_CHAT) in runtime.services.settings["staff_notices"]
+    assert ("telegram", STAFF_CHAT) in runtime.services.staff_notices
     await queue(
         runtime,
         "telegram",
@@ -364,7 +373,7 @@ async def test_staff_notices_go_to_the_staff_group(telegram) -> None:
 
 
 async def test_staff_can_fetch_a_photo_a_citizen_sent(telegram) -> None:
-    fetch = telegram.runtime.extras["attachment_fetchers"]["telegram"]
+    fetch = telegram.runtime.attachment_fetchers["telegram"]
     data, mime = await fetch("large-photo")
     assert data.startswith(b"\xff\xd8") and mime == "image/jpeg"
     assert telegram.fake.called("getFile")[-1]["file_id"] == "large-photo"

@@ -73,7 +73,7 @@ async def bot(db_url, clock, content, fake_bot):
     runtime = await make_runtime(db_url, clock, content, **_env(fake_bot))
     try:
         async with serve(runtime) as client:
-            await asyncio.wait_for(runtime.extras["zalobot"].ready.wait(), 5)
+            await asyncio.wait_for(runtime.zalo_bot.ready.wait(), 5)
             yield BotChat(runtime, client, fake_bot)
     finally:
         await runtime.close()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from bot.channels.zalo_sender import MAX_BUTTONS, TEXT_LIMIT, render
+from handlers.payloads import Payload
 from handlers.types import Button, Reply
 from tests.channels.harness import flush, outbox_row, queue
 
 USER = "5500000000000000001"
+
+
+@dataclass(frozen=True)
+class VillageChoice(Payload, prefix="v"):
+    """A button payload only these tests use."""
+
+    value: str
 
 
 def _buttons(message: dict) -> list[dict]:
@@ -53,11 +62,11 @@ async def test_a_tap_on_the_sixth_button_still_maps_back(zalo) -> None:
     runtime = zalo.runtime
     chosen = []
 
-    async def on_village(ctx, value: str) -> None:
-        chosen.append(value)
-        ctx.reply(f"Đã chọn thôn {value}")
+    async def on_village(ctx, press: VillageChoice) -> None:
+        chosen.append(press.value)
+        ctx.reply(f"Đã chọn thôn {press.value}")
 
-    runtime.registry.payloads["v"] = on_village
+    runtime.registry.payload(VillageChoice)(on_village)
     await queue(
         runtime,
         "zalo",

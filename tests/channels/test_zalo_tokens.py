@@ -38,7 +38,7 @@ async def test_the_configured_pair_seeds_the_database_once(db_url, clock, conten
             stored = await _stored(runtime)
             assert (stored.access_token, stored.refresh_token) == first
             assert stored.expires_at is None  # unknown: the first periodic check refreshes
-            await runtime.extras["zalo"].tokens.refresh_if_due()
+            await runtime.zalo.tokens.refresh_if_due()
             rotated = await _stored(runtime)
             assert rotated.refresh_token != first[1]
             assert rotated.expires_at == clock.now + dt.timedelta(seconds=90000)
@@ -112,7 +112,7 @@ async def test_concurrent_refreshers_refresh_once(db_url, clock, content, fake_z
     try:
         async with serve(one), serve(two):
             stale = (await _stored(one)).access_token
-            tokens = [one.extras["zalo"].tokens, two.extras["zalo"].tokens]
+            tokens = [one.zalo.tokens, two.zalo.tokens]
             results = await asyncio.gather(
                 *(t.refresh(stale=stale) for t in tokens for _ in range(3))
             )
@@ -136,7 +136,7 @@ async def test_many_sends_with_an_expired_token_refresh_once(zalo) -> None:
 
 
 async def test_proactive_refresh_only_near_expiry(zalo, clock) -> None:
-    tokens = zalo.runtime.extras["zalo"].tokens
+    tokens = zalo.runtime.zalo.tokens
     await tokens.refresh_if_due()  # expiry unknown after seeding: refreshed
     assert zalo.fake.refresh_calls == 1
     clock.advance(hours=20)

@@ -141,7 +141,8 @@ async def test_media_location_contact_and_consent_events(zalo) -> None:
     async def on_withdraw(ctx) -> None:
         withdrawn.append(ctx.inbound)
 
-    runtime.registry.events["withdraw_consent"] = on_withdraw
+    del runtime.registry.events["withdraw_consent"]  # observe it instead of erasing
+    runtime.registry.event("withdraw_consent")(on_withdraw)
     chat = zalo.chat(USER)
     await chat.send(
         zl.message_event(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from knowledge import KnowledgeBase, Matcher, load_knowledge, load_profile
+from knowledge import KnowledgeBase, Match, Matcher, load_knowledge, load_profile
 from knowledge.profile import CommuneProfile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,6 +39,22 @@ def kb(profile: CommuneProfile) -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def say(profile: CommuneProfile, kb: KnowledgeBase) -> Callable[[Match, str], str]:
+    """What the bot sends for a match (the matcher decides, the handlers word it)."""
+    from handlers.capabilities import PLAIN
+    from handlers.chat.answers import replies_for
+    from handlers.texts.loader import load_texts
+
+    texts = load_texts(profile, kb.values)
+
+    def words(match: Match, text: str) -> str:
+        replies = replies_for(match, text, texts=texts, kb=kb, capabilities=PLAIN)
+        return "\n\n".join(r.text for r in replies)
+
+    return words
 
 
 def read_labelled(path: Path) -> list[tuple[str, str]]:

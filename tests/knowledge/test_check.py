@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from knowledge import KnowledgeError, Matcher, ProfileError, load_knowledge, load_profile
-from knowledge.base import check_knowledge
-from knowledge.profile import BUNDLED_PROFILE, CommuneProfile, check_profile
+from knowledge.kb_loader import check_knowledge
+from knowledge.profile import BUNDLED_PROFILE, CommuneProfile
+from knowledge.profile_check import check_profile
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot import cli_knowledge
+from storage import communes, unanswered
+from storage import db as storage_db
 
 from .conftest import DEV_SET, REPO
 
@@ -167,15 +170,10 @@ def test_invalid_knowledge_dir_is_one_line(tmp_path: Path) -> None:
 async def test_kb_gaps_lists_the_most_frequent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    storage_db = pytest.importorskip("storage.db")
-    unanswered = pytest.importorskip("storage.unanswered")
-    import datetime as dt
-
     url = f"sqlite+aiosqlite:///{tmp_path / 'gaps.db'}"
     db = storage_db.Database(url)
     await db.upgrade()
     now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
-    communes = pytest.importorskip("storage.communes")
     async with db.write() as session:
         await communes.ensure_commune(session, "tan-phu-an", "xã Tân Phú An")
         for text in ["gia lua hom nay", "lich cat dien", "lich cat dien", "lich cat dien"]:

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 
 from knowledge import KnowledgeBase, load_knowledge
-from knowledge.base import AIM_ANSWER_CHARS, BUNDLED_TOPICS, MAX_ANSWER_CHARS, check_knowledge
-from knowledge.profile import CommuneProfile, check_profile
+from knowledge.kb_loader import AIM_ANSWER_CHARS, BUNDLED_TOPICS, MAX_ANSWER_CHARS, check_knowledge
+from knowledge.profile import CommuneProfile
+from knowledge.profile_check import check_profile
 from knowledge.render import placeholders_in
 from knowledge.yamlio import load_yaml
 

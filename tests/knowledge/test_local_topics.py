@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from knowledge import KnowledgeBase, Matcher, ProfileError, load_knowledge, load_profile
-from knowledge.base import BUNDLED_TOPICS
-from knowledge.profile import BUNDLED_PROFILE, CommuneProfile, check_profile
+from knowledge.kb_loader import BUNDLED_TOPICS
+from knowledge.profile import BUNDLED_PROFILE, CommuneProfile
+from knowledge.profile_check import check_profile
 from knowledge.yamlio import load_yaml
 
 TODAY = dt.date(2026, 11, 21)

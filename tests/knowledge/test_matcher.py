@@ -53,6 +53,15 @@ def test_bad_input_is_an_honest_fallback(matcher: Matcher, text: str) -> None:
     assert len(m.normalized) <= 2000
 
 
+def test_the_handlers_word_the_fallback(matcher: Matcher, say) -> None:  # type: ignore[no-untyped-def]
+    words = say(matcher.match("giá vàng hôm nay"), "giá vàng hôm nay")
+    assert "chưa có thông tin" in words and "0123 456 789" in words  # the profile's hotline
+    english = say(matcher.match("how to get a passport"), "how to get a passport")
+    assert english.startswith("Tôi chỉ hiểu tiếng Việt (I can only answer in Vietnamese).")
+    report = "mong xa lap den duong cho thon 4"
+    assert "kiến nghị" in say(matcher.match(report), report)
+
+
 def test_a_long_real_question_still_gets_its_answer(matcher: Matcher) -> None:
     m = matcher.match("làm căn cước ở đâu " * 3000)  # 57,000 characters
     assert (m.intent, m.topic) == ("faq", "can-cuoc-card")
@@ -137,7 +146,7 @@ def test_out_of_scope_is_a_fallback(matcher: Matcher, text: str) -> None:
     assert (m.intent, m.foreign) == ("fallback", False)
 
 
-def test_middle_band_offers_at_most_three_distinct_topics(kb: KnowledgeBase) -> None:
+def test_middle_band_offers_at_most_three_distinct_topics(kb: KnowledgeBase, say) -> None:  # type: ignore[no-untyped-def]
     matcher = Matcher(kb, answer_threshold=1.01)  # nothing is confident enough: force the band
     m = matcher.match("tra cứu hồ sơ kiến nghị")
     assert m.intent == "faq" and m.band == "suggest" and m.answer == ""
@@ -150,6 +159,8 @@ def test_middle_band_offers_at_most_three_distinct_topics(kb: KnowledgeBase) -> 
     scores = [m.score, *(s.score for s in m.suggestions)]
     assert scores == sorted(scores, reverse=True)
     assert m.to_json()["suggestions"] == [s.topic for s in m.suggestions]
+    said = say(m, "tra cứu hồ sơ kiến nghị")
+    assert said.startswith("Có phải bạn muốn hỏi") and kb.get(m.entry_id).title in said  # type: ignore[union-attr]
 
 
 def test_answer_band_renders_the_entry_with_links(matcher: Matcher, kb: KnowledgeBase) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import KnowledgeBase
-from knowledge.base import Entry
+from knowledge.entries import Entry
 from knowledge.examples import (
     EXAMPLES_DIR,
     LABELLED_DIR,

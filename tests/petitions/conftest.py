@@ -1,6 +1,6 @@
 """Fixtures for the petition tests: a web-chat client on the per-test runtime, and staff helpers.
 
-Staff changes go through ``lifecycle.apply_action`` inside ``runtime.db.write()`` — exactly what
+Staff changes go through ``workflow.apply_action`` inside ``workflow.transaction`` — exactly what
 the staff dashboard and JSON API call — so these tests do not depend on those being built.
 """
 
@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import create_app
-from handlers.petitions import lifecycle
-from handlers.petitions.lifecycle import Actor, Change
+from handlers import workflow
+from handlers.workflow import Actor, Change
 from storage import identities
 from storage import petitions as repo
 from storage.models import ConversationState, OutboxMessage, Petition
@@ -65,17 +65,9 @@ async def staff_does(
     runtime: Any, code: str, action: str, change: Change | None = None, *, actor: Actor = STAFF
 ) -> None:
     """One staff action, as the dashboard would apply it."""
-    async with runtime.db.write() as session:
-        petition = await repo.get_by_code(session, code, lock=True)
-        await lifecycle.apply_action(
-            session,
-            petition,
-            action,
-            actor,
-            change or Change(),
-            profile=runtime.profile,
-            now=runtime.clock(),
-        )
+    async with workflow.transaction(runtime.db, runtime.services) as txn:
+        petition = await workflow.petition_for_change(txn, code)
+        await workflow.apply_action(txn, petition, action, actor, change or Change())
     runtime.worker.wake()
 
 
@@ -106,10 +98,8 @@ async def deliver(runtime: Any) -> None:
 
 
 def without_bookkeeping(data: dict[str, Any]) -> dict[str, Any]:
-    """A conversation's data minus the outbox mark the typed-label interceptor keeps."""
-    from handlers.typed_choices import MARK_KEY
-
-    return {k: v for k, v in (data or {}).items() if k != MARK_KEY}
+    """A conversation's data (the offered buttons are kept beside it, in ``offered``)."""
+    return dict(data or {})
 
 
 async def state_of(runtime: Any, user_id: str, channel: str = "web") -> ConversationState | None:

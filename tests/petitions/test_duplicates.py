@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.petitions.duplicates import THRESHOLD, excerpt, norm_content, similarity
-from handlers.petitions.lifecycle import Change
+from handlers.workflow import Change
+from handlers.workflow.similar import THRESHOLD, excerpt, norm_content, similarity
 from knowledge import normalize
 from storage import petitions as repo
 from tests.helpers import WebChat

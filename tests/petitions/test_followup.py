@@ -9,8 +9,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot.delivery import SendResult
-from handlers.petitions.lifecycle import Change
 from handlers.types import Attachment, Inbound
+from handlers.workflow import Change
 from storage import identities
 from storage import petitions as repo
 from storage.models import PetitionAttachment

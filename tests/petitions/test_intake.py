@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.runtime import build_runtime
-from handlers.petitions.lifecycle import Change
 from handlers.types import Attachment, Contact, Inbound, Location
+from handlers.workflow import Change, NoticeTarget
 from knowledge import normalize
 from storage import petitions as repo
 from storage.models import ChannelIdentity, Citizen, PetitionAttachment
@@ -434,7 +434,7 @@ async def test_photos_location_and_shared_contact_on_a_chat_platform(runtime) ->
 
 
 async def test_staff_are_told_of_a_new_petition_without_personal_data(client, runtime) -> None:
-    runtime.services.settings["staff_notices"] = [("telegram", "-1001234")]
+    runtime.services.staff_notices = [NoticeTarget("telegram", "-1001234")]
     chat = WebChat(client)
     code = await file_petition(chat, name_phone="Hoàng Thị Em 0911222333")
     notices = await outbox_rows(runtime, kind="notice")

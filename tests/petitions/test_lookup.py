@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.petitions.lifecycle import Change
+from handlers.workflow import Change
 from storage import identities
 from storage import petitions as repo
 from tests.helpers import WebChat

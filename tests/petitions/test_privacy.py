@@ -158,7 +158,7 @@ async def test_erasure_takes_the_name_and_phone_out_of_every_text_and_drops_atta
     repeating them — their own words, staff notes, messages to followers, the unanswered list —
     and their photos and voice messages."""
     from bot.staff.passwords import hash_password_sync
-    from handlers.petitions.lifecycle import Change
+    from handlers.workflow import Change
     from storage import staff as staff_repo
     from storage import unanswered
     from storage.models import PetitionAttachment, UnansweredQuestion
@@ -255,7 +255,7 @@ async def test_erasure_takes_the_name_and_phone_out_of_every_text_and_drops_atta
 
 
 def test_the_redactor_finds_a_name_and_number_however_they_are_typed() -> None:
-    from storage.citizens import Redactor
+    from handlers.workflow.erasure import Redactor
 
     redact = Redactor([NAME, "Hoa"], [PHONE])
     for text in (

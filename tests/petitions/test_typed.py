@@ -3,8 +3,8 @@ number of a listed choice. Each is handled as the press it means, and only that.
 
 from __future__ import annotations
 
-from handlers.petitions.lifecycle import Change
 from handlers.typed_choices import Offered, choose
+from handlers.workflow import Change
 from tests.helpers import WebChat
 from tests.petitions.conftest import (
     ROAD,

@@ -51,7 +51,7 @@ async def test_a_citizen_cannot_break_or_arm_the_monthly_export(
 
 
 def test_cells_that_could_start_a_formula_are_escaped_in_csv() -> None:
-    from bot.staff.reports import _text_cell, xlsx_text
+    from bot.staff.exports import _text_cell, xlsx_text
 
     for risky in ("=1+1", "+1", "-1+cmd", "@SUM(A1)", "\t=1", "\r=1", "\n=1"):
         assert _text_cell(risky) == "'" + risky

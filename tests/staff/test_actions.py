@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from handlers.petitions import lifecycle
+from handlers.texts.workflow import WorkflowTexts
 from storage import petitions as repo
 from storage.models import OutboxMessage, PetitionAttachment
 from tests.staff.helpers import (
@@ -149,7 +149,7 @@ async def test_a_concurrent_write_detected_by_the_database_is_the_same_clear_ref
         petition.status = "screening"
         raise StaleDataError("UPDATE statement on table 'petitions' expected to update 1 row")
 
-    monkeypatch.setattr(actions.lifecycle, "apply_action", racing)
+    monkeypatch.setattr(actions.workflow, "apply_action", racing)
     try:
         response = await agent.act(code, "screen")
         assert response.status == 409 and "vừa được người khác cập nhật" in agent.last_html
@@ -247,7 +247,8 @@ async def test_reject_with_a_coded_reason_and_mark_as_duplicate(
         row = await petition_row(runtime, spam)
         assert row.status == "rejected" and row.rejection_reason == "complaint_denunciation"
         notice = (await _pushes(runtime, "citizen-3"))[-1]["text"]
-        assert lifecycle.REJECTION_REASONS["complaint_denunciation"] in notice
+        reasons = WorkflowTexts.of(runtime.texts).rejection_reason
+        assert reasons["complaint_denunciation"]() in notice
     finally:
         await agent.close()
 

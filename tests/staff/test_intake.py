@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
+from handlers.workflow import NoticeTarget
 from storage.models import OutboxMessage, Petition
 from tests.staff.helpers import make_account, petition_row, signed_in
 
@@ -29,7 +30,7 @@ async def test_digital_team_files_for_a_citizen_with_consent_and_prints_the_code
     runtime: Any, server: TestServer
 ) -> None:
     volunteer = await make_account(runtime, "digital_team", full_name="Trần Thị Thử")
-    runtime.services.settings["staff_notices"] = [("telegram", "-100777")]
+    runtime.services.staff_notices = [NoticeTarget("telegram", "-100777")]
     agent = await signed_in(server, volunteer.username)
     try:
         response = await agent.form(

@@ -12,7 +12,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from openpyxl import load_workbook
 
-from bot.staff.reports import LIST_HEADERS, parse_period
+from bot.staff.exports import LIST_HEADERS
+from bot.staff.reports import parse_period
 from storage import petitions as repo
 from tests.staff.helpers import make_account, make_petition, signed_in
 
