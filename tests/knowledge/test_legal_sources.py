@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import load_knowledge
-from knowledge.base import check_knowledge
+from knowledge.kb_loader import check_knowledge
 from knowledge.legal_sources import (
     REPLACED_DOCUMENTS,
     ReplacedDocument,
