@@ -1,6 +1,7 @@
 """Accuracy at first contact: the learned matcher against the rule-based one it replaced.
 
 Run from the repository root:  .venv/bin/python bench/bench_accuracy.py [--only faq-fresh7 …]
+(``--sweep``: the decision thresholds replayed on the first-contact predictions)
 
 For every labelled set of knowledge/data/examples/labelled/sets.yaml, in writing order:
 
@@ -140,6 +141,54 @@ def first_contact(only: set[str] | None) -> None:
     )
 
 
+def sweep() -> None:
+    """Accuracy, wrong answers and suggestions at first contact for a grid of thresholds.
+
+    The signals (normalised text, probabilities) of every message are computed once per set with
+    its first-contact model; only the decision is replayed with each setting.
+    """
+    profile = load_profile()
+    written = list(load_examples())
+    replay = []
+    for group in labelled_groups():
+        commit = parent(group["commit"]) if group.get("commit") else FIRST_COMMIT
+        kb = kb_at(commit, profile)
+        topics = {e.topic for e in kb.entries.values()}
+        matcher = Matcher(kb, list(written))
+        for name in group["files"]:
+            rows = load_labelled(LABELLED_DIR / name)
+            replay.append(
+                (
+                    matcher,
+                    [(expected_label(ex.label, topics), matcher.signals(ex.text)) for ex in rows],
+                )
+            )
+            written.extend(rows)
+    print(
+        "\n| answer ≥ | margin ≥ | suggest ≥ | overall | @petition | @fallback | wrong answers "
+        "| suggested |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    grid = [(a, m, s) for a in (0.3, 0.5, 0.7, 0.9) for m in (0.0, 0.1, 0.3) for s in (0.15, 0.25)]
+    for answer, margin, suggest in grid:
+        score, wrong, suggested, answered = SetScore("sweep"), 0, 0, 0
+        for matcher, rows in replay:
+            matcher.answer_threshold, matcher.ambiguity_margin = answer, margin
+            matcher.suggest_threshold = suggest
+            for label, signals in rows:
+                m = matcher.decide(signals)
+                predicted = m.topic if m.intent == "faq" and m.topic else f"@{m.intent}"
+                score.add(label, predicted, "")
+                answered += m.band == "answer"
+                wrong += m.band == "answer" and predicted not in label.split("|")
+                suggested += m.band == "suggest"
+        print(
+            f"| {answer} | {margin} | {suggest} | {score.accuracy():.3f} | "
+            f"{score.cell('@petition')} | {score.cell('@fallback')} | "
+            f"{wrong} of {answered} | {suggested} |"
+        )
+
+
 def shipped() -> None:
     profile = load_profile()
     kb = load_knowledge(profile)
@@ -175,9 +224,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="set names (faq-fresh7 …) to score")
     parser.add_argument("--no-shipped", action="store_true", help="first contact only")
+    parser.add_argument("--sweep", action="store_true", help="thresholds at first contact")
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"1-min load average {load:.1f}\n")
+    if args.sweep:
+        sweep()
+        return
     first_contact(set(args.only) if args.only else None)
     if not args.no_shipped:
         shipped()

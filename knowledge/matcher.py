@@ -26,6 +26,7 @@ another serves.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ from knowledge.vocabulary import Repair, RetrievalIndex
 __all__ = ["Match", "Matcher", "Suggestion"]
 
 MAX_QUERY_CHARS = 1000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,11 +147,10 @@ class Matcher:
         """The decision for one message. Never raises: bad input gets the fallback."""
         try:
             return self.decide(self.signals(text))
-        except Exception:  # a bug must not cost the citizen an answer: log, fall back
-            import logging
-
-            logging.getLogger(__name__).exception("matcher failed on a message")
-            return Match("fallback", "none", None, None, 0.0, "", reason="error")
+        except Exception as err:  # a bug must not cost the citizen an answer: log, fall back
+            # one line, no traceback and never the message (it may hold personal data)
+            log.error("matcher failed on a message: %s", type(err).__name__)
+            return Match("fallback", "none", None, None, 0.0, "", reason="fallback:error")
 
     def signals(self, text: str) -> Signals:
         raw = text[: MAX_QUERY_CHARS * 4] if isinstance(text, str) else ""
