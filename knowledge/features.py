@@ -5,7 +5,7 @@ L2-normalised and scaled by its weight, then concatenated:
 
 * ``word``: word 1–2-grams. Exact wording; question words carry intent (no stopwords: see the
   research notes).
-* ``char``: char_wb 2–5-grams of every word. Typos, joined or split words, Telex leftovers.
+* ``char``: char_wb 2–4-grams of every word. Typos, joined or split words, Telex leftovers.
 * ``tail``: word 1–2-grams of the last ``tail_words`` words. People tell a story first and ask
   last; without this block the question drowns in the story.
 * ``shape``: a question mark in the raw text and the message length (few, fixed features).
@@ -33,10 +33,10 @@ _LENGTHS = (3, 8, 16, 32)  # word-count buckets of the shape block
 
 @lru_cache(maxsize=65536)
 def char_grams(word: str) -> tuple[str, ...]:
-    """scikit-learn's ``char_wb`` 2–5-grams of one word (padded with spaces)."""
+    """scikit-learn's ``char_wb`` 2–4-grams of one word (padded with spaces)."""
     padded = f" {word} "
     size = len(padded)
-    return tuple(padded[i : i + n] for n in (2, 3, 4, 5) for i in range(size - n + 1))
+    return tuple(padded[i : i + n] for n in (2, 3, 4) for i in range(size - n + 1))
 
 
 def _shape(words: int, question: bool) -> list[str]:

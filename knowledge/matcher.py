@@ -110,7 +110,7 @@ class Matcher:
     """Built once per knowledge base; ``match`` is cheap, pure and never raises."""
 
     answer_threshold: float = 0.5
-    ambiguity_margin: float = 0.1
+    ambiguity_margin: float = 0.3
     suggest_threshold: float = 0.25
     suggestion_floor: float = 0.05
     foreign_threshold: float = 0.5
