@@ -150,3 +150,20 @@ def test_no_word_list_or_rule_list_in_python(name: str) -> None:
                 assert len(str(target.value).split()) < 20, f"{name}:{node.lineno}: word list"
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             assert node.value.count("|") < 5, f"{name}:{node.lineno}: a pattern of alternatives"
+
+
+def test_first_contact_trains_only_on_sets_written_before(kb: KnowledgeBase) -> None:
+    from knowledge.evaluation import first_contact
+
+    seen: dict[str, set[str]] = {}
+    order = [n for group in labelled_groups() for n in group["files"]]
+
+    def build(base: KnowledgeBase, examples: list[Example]):  # type: ignore[no-untyped-def]
+        sources = {ex.source for ex in examples if ex.source.endswith(".tsv")}
+        return lambda text: seen.setdefault(text, sources) and None
+
+    scores = first_contact(lambda group: kb, build, only={"faq-fresh3.tsv", "faq-fresh13.tsv"})
+    assert [s.name for s in scores] == ["faq-fresh3", "faq-fresh13"]
+    for name in ("faq-fresh3.tsv", "faq-fresh13.tsv"):
+        first = load_labelled(LABELLED_DIR / name)[0].text
+        assert seen[first] == set(order[: order.index(name)]) - {"faq-fresh14.tsv"}
