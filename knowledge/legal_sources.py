@@ -42,7 +42,7 @@ _CHANGES = {"replaced": "thay thế", "amended": "sửa đổi, bổ sung"}
 
 
 class _Cited(Protocol):
-    """What the check needs of an entry (``knowledge.base.Entry`` has it)."""
+    """What the check needs of an entry (``knowledge.entries.Entry`` has it)."""
 
     id: str
     source: str

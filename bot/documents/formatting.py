@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from handlers.chat.contact import PhoneError, normalize_phone
+from handlers.phones import mask_phones as _mask
 
 _ROMAN = (
     (1000, "M"),
@@ -30,8 +30,6 @@ _ROMAN = (
     (4, "IV"),
     (1, "I"),
 )
-# a run that may be a phone number (as handlers.chat.contact reads them)
-_PHONE_RUN = re.compile(r"\+?\d[\d\s.\-()]{7,}\d")
 # control characters Word cannot hold; docxtpl turns \a, \f and \t into paragraph/page/tab breaks
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PHONE_MASK = "[số điện thoại đã ẩn]"
@@ -57,15 +55,7 @@ def sentence(value: str) -> str:
 
 def mask_phones(value: str) -> str:
     """Replace every Vietnamese phone number in ``value`` (however it is spaced) by a mask."""
-
-    def mask(match: re.Match[str]) -> str:
-        try:
-            normalize_phone(match.group(0))
-        except PhoneError:
-            return match.group(0)
-        return PHONE_MASK
-
-    return _PHONE_RUN.sub(mask, value)
+    return _mask(value, PHONE_MASK)
 
 
 def number(n: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +20,7 @@ from bot.staff.config import config
 from bot.staff.forms import BadInput, field
 from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
-from handlers import workflow
+from handlers import phones, workflow
 from handlers.workflow import MAX_NOTE, STAFF_INTAKE_CHANNELS
 from storage import petitions as repo
 from storage import staff as staff_repo
@@ -31,18 +30,6 @@ log = logging.getLogger(__name__)
 STAFF_CHANNELS = STAFF_INTAKE_CHANNELS
 MIN_CONTENT = 10
 RESUBMIT_WINDOW = dt.timedelta(minutes=10)
-_PHONE_CLEAN = re.compile(r"[\s.\-()]")
-_PHONE_RE = re.compile(r"^0\d{8,10}$")
-
-
-def normalize_phone(raw: str) -> str | None:
-    """'+84 912 345 678' → '0912345678'; None when it cannot be a Vietnamese number."""
-    digits = _PHONE_CLEAN.sub("", raw)
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits if _PHONE_RE.match(digits) else None
 
 
 def _form_context(request: web.Request, values: dict[str, Any], errors: list[str]) -> dict:
@@ -94,7 +81,7 @@ async def intake_submit(request: web.Request) -> web.StreamResponse:
         errors.append("Cần chọn hình thức tiếp nhận (trực tiếp, tiếp xúc cử tri, ...).")
     phone = None
     if phone_raw:
-        phone = normalize_phone(phone_raw)
+        phone = phones.search_key(phone_raw)
         if phone is None:
             errors.append(
                 f"Số điện thoại «{phone_raw}» không hợp lệ "

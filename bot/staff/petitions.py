@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
+from bot.files import file_response
 from bot.staff import actions, present
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -22,6 +23,7 @@ from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
 from handlers import workflow
 from handlers.workflow import MAX_NOTE, InvalidChange, LifecycleError, StaleVersion
+from storage import files as file_store
 from storage import petitions as repo
 from storage import reports as reports_repo
 from storage.models import Petition
@@ -225,6 +227,13 @@ async def attachment(request: web.Request) -> web.StreamResponse:
         return error_page(request, 404, "Không tìm thấy", "Không có tệp đính kèm này.")
     if item.ref.startswith(("https://", "http://")):
         return redirect(item.ref, status=302)
+    stored_id = file_store.file_id_from_ref(item.ref)
+    if stored_id is not None:  # uploaded through the web chat or the dashboard: in our database
+        async with runtime.db.read() as session:
+            stored = await file_store.get_file(session, found.commune_id, stored_id)
+        if stored is None:
+            return error_page(request, 404, "Không tìm thấy", "Tệp này đã bị xóa.")
+        return file_response(stored, cache="no-store")
     fetch = runtime.attachment_fetchers.get(item.channel)
     if fetch is None:
         return error_page(

@@ -1,5 +1,8 @@
 """Reading a name and a Vietnamese phone number the way older users type them.
 
+The number itself is read by ``handlers.phones`` (libphonenumber); this module finds it in a
+message that may also hold a name.
+
 People write "0912 345 678", "0912.345.678", "+84 912345678" or put name and number in one message
 ("Nguyễn Văn An 0912345678"); all are accepted. A number with letters in it ("09l2345678") is
 refused with a clear message rather than guessed, because a wrong number means nobody calls back.
@@ -10,41 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers.phones import PhoneError, format_phone, normalize_phone
+
 MAX_NAME = 100
-_SEPARATORS = re.compile(r"[\s.\-()]+")
 # a run of digits, spaces, dots, dashes and brackets that may be a phone number
 _PHONE_RUN = re.compile(r"\+?\d[\d\s.\-()]{7,}\d")
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-class PhoneError(ValueError):
-    """The text cannot be a phone number; ``letters`` tells which message to show."""
-
-    def __init__(self, letters: bool) -> None:
-        super().__init__("letters" if letters else "invalid")
-        self.letters = letters
-
-
-def normalize_phone(text: str) -> str:
-    """'+84 912.345.678' → '0912345678'; raises PhoneError when it is no Vietnamese number."""
-    raw = text.strip()
-    compact = _SEPARATORS.sub("", raw)
-    if _LETTER.search(compact):
-        raise PhoneError(letters=True)
-    if compact.startswith("+84"):
-        compact = "0" + compact[3:]
-    elif compact.startswith("84") and len(compact) == 11:
-        compact = "0" + compact[2:]
-    if not re.fullmatch(r"0[1-9]\d{8}", compact):
-        raise PhoneError(letters=False)
-    return compact
-
-
-def format_phone(phone: str) -> str:
-    """'0912345678' → '0912 345 678' (easier to check by eye)."""
-    if len(phone) == 10:
-        return f"{phone[:4]} {phone[4:7]} {phone[7:]}"
-    return phone
 
 
 @dataclass(frozen=True)
@@ -82,3 +56,13 @@ def split_contact(text: str) -> ContactText:
     for word in ("sdt", "sđt", "số điện thoại", "so dien thoai", "đt", "dt", "tên", "ten"):
         rest = re.sub(rf"(?i)\b{re.escape(word)}\b\s*:?", " ", rest)
     return ContactText(name=clean_name(rest) if rest.strip(" ,.:-") else None, phone=phone)
+
+
+__all__ = [
+    "ContactText",
+    "PhoneError",
+    "clean_name",
+    "format_phone",
+    "normalize_phone",
+    "split_contact",
+]

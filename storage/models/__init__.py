@@ -15,6 +15,7 @@ from storage.models.conversations import (
     OutboxMessage,
     UnansweredQuestion,
 )
+from storage.models.files import StoredFile
 from storage.models.people import ChannelIdentity, Citizen, Commune
 from storage.models.petitions import Petition, PetitionAttachment, PetitionEvent, PetitionFollower
 from storage.models.staff import ApiToken, LoginAttempt, StaffAccount, StaffSession
@@ -38,6 +39,7 @@ __all__ = [
     "PetitionFollower",
     "StaffAccount",
     "StaffSession",
+    "StoredFile",
     "UTCDateTime",
     "UnansweredQuestion",
     "utcnow",
