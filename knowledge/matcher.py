@@ -7,10 +7,10 @@ Pipeline (design and measurements in bench/RESULTS.md):
    (rapidfuzz). Structural checks need no model: nothing readable → fallback; letters of another
    script only → fallback, ``foreign``; mostly unreadable words → fallback.
 2. A message equal to a phrasing of exactly one topic is answered by that entry.
-3. The intent model (``knowledge.model``, trained at start-up on the entries and the example
-   files) gives a calibrated probability to every topic and to petition, greeting and fallback;
-   a second model says whether the text is in another language (never when it carries
-   Vietnamese marks).
+3. The intent model (``knowledge.model``, trained at start-up on the entries, the example files
+   and the labelled sets) gives a calibrated probability to every topic and to petition,
+   greeting and fallback; a second model says whether the text is in another language (never
+   when it carries Vietnamese marks).
 4. Bands, as Rasa's FallbackClassifier decides: the best class is a topic with probability
    ≥ ``answer_threshold`` and ahead of the runner-up by ``ambiguity_margin`` → answer; a topic
    with ≥ ``suggest_threshold`` (or a close call) → suggest it and up to two other topics; else

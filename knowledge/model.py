@@ -1,10 +1,12 @@
 """The intent model: one linear classifier over topics and the non-FAQ intents, calibrated.
 
-Classes are the knowledge base's topics plus ``@petition``, ``@greeting``, ``@fallback`` and
-``@foreign``. A linear SVM (scikit-learn's ``LinearSVC``, liblinear: a fraction of a second on the
-bundled base) is trained on the features of ``knowledge.features``; its margins become
-probabilities through a softmax whose temperature is fitted on held-out margins (a third of the
-rows), so one confidence threshold means the same thing whatever the size of the knowledge base.
+Classes are the labels of the rows: for the matcher, the knowledge base's topics plus
+``@petition``, ``@greeting`` and ``@fallback`` (the same class also tells greeting kinds and the
+language apart, on other rows). A linear SVM (scikit-learn's ``LinearSVC``, liblinear: a
+fraction of a second on the bundled base) is trained on the features of ``knowledge.features``;
+its margins become probabilities through a softmax whose temperature is fitted on held-out
+margins (a third of the rows), so one confidence threshold means the same thing whatever the size
+of the knowledge base.
 
 Rows of rare classes are up-weighted to ``min_class_rows`` (a commune's new topic with five
 phrasings is not drowned by topics with hundreds of examples); a class larger than
