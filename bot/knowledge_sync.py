@@ -5,7 +5,8 @@ every few seconds. When it moved, the stored rows are read, handed to the knowle
 data (``knowledge`` reads no database), merged over the bundled and ``KNOWLEDGE_DIR`` entries,
 and a new matcher is built — off the event loop — then both are swapped into ``Services`` in one
 step, so a message is matched and answered against one knowledge base. The process that saved
-an entry refreshes at once (``refresh``), before it answers the editor.
+an entry starts the rebuild at once (``refresh_soon``) without making the editor wait for the
+model's training; saves that arrive during a rebuild are taken by one more, not one each.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 3.0
+POLL_SECONDS = 2.0
 
 
 class KnowledgeSync:
@@ -37,6 +38,8 @@ class KnowledgeSync:
         self.version = -1
         self.issues: list[Issue] = []
         self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
 
     async def stored(self) -> tuple[int, list[StoredEntry]]:
         """The version and the stored entries, read in one transaction."""
@@ -54,6 +57,29 @@ class KnowledgeSync:
         if version == self.version:
             return False
         return await self.refresh()
+
+    def refresh_soon(self) -> None:
+        """Rebuild in the background now (a save in this process); coalesces with one running."""
+        self._again = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._rebuild_pending())
+
+    async def _rebuild_pending(self) -> None:
+        while self._again:
+            self._again = False
+            try:
+                await self.refresh()
+            except Exception:  # the poller retries; a save must never be lost to a log line
+                log.exception("nạp lại cơ sở tri thức lỗi; sẽ thử lại ở lần kiểm tra sau")
+
+    async def settled(self) -> None:
+        """Wait for a rebuild started by ``refresh_soon`` (tests, shutdown)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     async def refresh(self) -> bool:
         """Read, merge, build and swap (serialised: one rebuild at a time per process)."""

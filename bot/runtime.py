@@ -125,6 +125,8 @@ class Runtime:
         self.periodic.append(Periodic(interval, name, job))
 
     async def close(self) -> None:
+        if self.knowledge is not None:
+            self.knowledge.stop()
         await self.db.dispose()
 
 

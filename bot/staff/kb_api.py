@@ -100,7 +100,7 @@ async def _save(request: web.Request, entry_id: str | None) -> web.StreamRespons
         code = "exists" if err.status == 409 else "invalid"
         return error(err.status, code, err.message, fields=_joined(err.fields))
     assert runtime.knowledge is not None
-    await runtime.knowledge.refresh()
+    runtime.knowledge.refresh_soon()
     found = await _one(runtime, row.entry_id)
     return ok(
         {**(found or {}), "warnings": _joined(checked.warnings)},

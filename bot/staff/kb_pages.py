@@ -43,7 +43,7 @@ def base_of(runtime: Runtime) -> Any:
 async def entry_views(runtime: Runtime) -> list[kb_view.EntryView]:
     async with runtime.db.read() as session:
         rows = await repo.entries(session, runtime.profile.id)
-    return kb_view.views(runtime.kb, base_of(runtime), rows)
+    return kb_view.views(base_of(runtime), rows, runtime.clock().date())
 
 
 @page("kb")
@@ -215,7 +215,7 @@ async def _submit(request: web.Request, entry_id: str | None) -> web.StreamRespo
         )
         return render(request, "kb_edit.html", ctx, status=err.status)
     assert runtime.knowledge is not None
-    await runtime.knowledge.refresh()
+    runtime.knowledge.refresh_soon()
     return redirect(f"{PREFIX}/kb/{raw['id']}?done=saved")
 
 
@@ -248,7 +248,7 @@ async def _toggle(request: web.Request, disabled: bool) -> web.StreamResponse:
     except kb_editing.EntryRefused as err:
         return error_page(request, err.status, "Không lưu được", err.message)
     assert runtime.knowledge is not None
-    await runtime.knowledge.refresh()
+    runtime.knowledge.refresh_soon()
     return redirect(f"{PREFIX}/kb/{entry_id}?done={'disabled' if disabled else 'enabled'}")
 
 

@@ -18,7 +18,7 @@ from bot.staff.dates import fmt_datetime
 from knowledge import Entry, KnowledgeBase
 from knowledge.entries import BUNDLED_KB_DIR
 from knowledge.normalize import fold
-from knowledge.stored_entries import is_stored
+from knowledge.stored_entries import StoredEntry, is_stored, merge_stored
 from storage.models import KnowledgeChange, KnowledgeEntry
 
 ORIGINS = {
@@ -78,11 +78,16 @@ class EntryView:
 
 
 def views(
-    kb: KnowledgeBase, base: KnowledgeBase, rows: Sequence[KnowledgeEntry]
+    base: KnowledgeBase, rows: Sequence[KnowledgeEntry], today: dt.date
 ) -> list[EntryView]:
+    """Every id with what the bot answers: the stored rows merged over the files exactly as
+    every process merges them (so a save shows as it will be, before the rebuild is done)."""
     stored = {r.entry_id: r for r in rows}
-    ids = sorted(set(base.entries) | set(stored) | set(kb.entries))
-    return [EntryView(i, kb.get(i), base.get(i), stored.get(i)) for i in ids]
+    merged, _issues = merge_stored(
+        base, [StoredEntry(r.entry_id, dict(r.fields or {}), r.disabled) for r in rows], today
+    )
+    ids = sorted(set(base.entries) | set(stored))
+    return [EntryView(i, merged.get(i), base.get(i), stored.get(i)) for i in ids]
 
 
 def matches(view: EntryView, query: str) -> bool:

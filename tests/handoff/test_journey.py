@@ -20,13 +20,14 @@ from handlers.texts.handoff import HandoffTexts
 from tests.conftest import make_settings
 from tests.helpers import WebChat
 
-QUESTION = "Ở xã có chỗ nào thu gom pin cũ không?"
+QUESTION = "Pin cũ nộp ở đâu?"
+ASKED_AGAIN = "pin cu nop o dau"  # the next citizens ask it their way
 ENTRY = {
     "id": "thu-gom-pin-cu",
     "topic": "one-stop-office",
     "title": "Thu gom pin cũ",
     "question": "Nộp pin cũ, pin hỏng ở đâu?",
-    "phrasings": ["thu gom pin cũ ở đâu", "chỗ bỏ pin hỏng", "nop pin cu o dau"],
+    "phrasings": [QUESTION, "thu gom pin cũ ở đâu", "chỗ bỏ pin hỏng"],
     "keywords": ["pin cũ", "pin hỏng"],
     "answer": (
         "Pin cũ, pin hỏng không bỏ chung rác sinh hoạt. {office_name} có thùng thu gom "
@@ -36,6 +37,17 @@ ENTRY = {
     "source": "Luật Bảo vệ môi trường 2020 (72/2020/QH14)",
     "reviewed": "2026-11-16",
 }
+
+
+async def answered_within(chat: WebChat, text: str, entry_id: str, seconds: float) -> float:
+    """Ask until the bot answers with ``entry_id``; how long it took (fails after ``seconds``)."""
+    started = time.monotonic()
+    while True:
+        replies = await chat.say(text)
+        if replies[0]["meta"].get("entry_id") == entry_id:
+            return time.monotonic() - started
+        assert time.monotonic() - started < seconds, (text, replies[0]["text"][:200])
+        await asyncio.sleep(0.3)
 
 
 async def test_a_person_answers_then_the_bot_and_the_new_entry_everywhere(
@@ -104,9 +116,7 @@ async def test_a_person_answers_then_the_bot_and_the_new_entry_everywhere(
     await other.start_server()
     try:
         far = WebChat(other, user_id="far-away-citizen-0123456789abcdef")
-        assert (await far.say("chỗ thu gom pin cũ ở đâu"))[0]["meta"].get("entry_id") != ENTRY[
-            "id"
-        ]
+        assert (await far.say(ASKED_AGAIN))[0]["meta"].get("entry_id") != ENTRY["id"]
 
         status, saved = await team.post("/staff/api/kb/entries", ENTRY)
         assert status == 201, saved
@@ -114,19 +124,11 @@ async def test_a_person_answers_then_the_bot_and_the_new_entry_everywhere(
         assert runtime.profile.office.address in saved["preview"]["text"]  # placeholders filled
         assert saved["history"][0]["action"] == "create"
 
-        # This process answers at once …
+        # This process and the other one answer with it within seconds, without a restart.
         bob = citizen("bob")
-        replies = await bob.say("chỗ thu gom pin cũ ở đâu")
-        assert replies[0]["meta"].get("entry_id") == ENTRY["id"], replies
-        assert runtime.profile.office.phone in replies[0]["text"]
-        # … and the other one within the polling interval, without a restart.
-        started = time.monotonic()
-        while True:
-            replies = await far.say("chỗ thu gom pin cũ ở đâu")
-            if replies[0]["meta"].get("entry_id") == ENTRY["id"]:
-                break
-            assert time.monotonic() - started < 10, "the second server never saw the entry"
-            await asyncio.sleep(0.5)
+        await answered_within(bob, ASKED_AGAIN, ENTRY["id"], 10)
+        assert runtime.profile.office.phone in bob.replies[0]["text"]
+        await answered_within(far, ASKED_AGAIN, ENTRY["id"], 10)
     finally:
         await other.close()
         await other_server.close()

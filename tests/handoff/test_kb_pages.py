@@ -58,6 +58,7 @@ async def test_create_preview_save_override_disable_with_an_audit_trail(
     response = await agent.form("/staff/kb/new", {**FORM, "do": "save"})
     assert response.status == 303, agent.last_html[:500]
     assert response.headers["Location"] == f"/staff/kb/{FORM['id']}?done=saved"
+    await runtime.knowledge.settled()  # the rebuild the save started
     replies = await citizen("oanh").say("thu vien xa mo cua may gio")
     assert replies[0]["meta"].get("entry_id") == FORM["id"]
 
@@ -75,6 +76,7 @@ async def test_create_preview_save_override_disable_with_an_audit_trail(
     )
     response = await agent.form("/staff/kb/can-cuoc-card", {**fields, "do": "save"})
     assert response.status == 303
+    await runtime.knowledge.settled()
     assert runtime.kb.get("can-cuoc-card").answer.startswith("Làm căn cước tại Công an xã")
     await agent.get("/staff/kb?origin=database")
     assert "can-cuoc-card" in agent.last_html and "thay mục có sẵn" in agent.last_html
@@ -82,10 +84,12 @@ async def test_create_preview_save_override_disable_with_an_audit_trail(
     # Disabling: the bot no longer answers with it; enabling brings it back.
     response = await agent.form(f"/staff/kb/{FORM['id']}/disable", {})
     assert response.status == 303
+    await runtime.knowledge.settled()
     assert runtime.kb.get(FORM["id"]) is None
     replies = await citizen("phuong").say("thu vien xa mo cua may gio")
     assert replies[0]["meta"].get("entry_id") != FORM["id"]
     await agent.form(f"/staff/kb/{FORM['id']}/enable", {})
+    await runtime.knowledge.settled()
     assert runtime.kb.get(FORM["id"]) is not None
 
     await agent.get(f"/staff/kb/{FORM['id']}")
