@@ -1,8 +1,10 @@
 """``python -m bot ask | eval | kb check | kb gaps``: the knowledge base from the command line.
 
 ``ask`` and ``eval`` are stateless (profile + knowledge base + matcher, no database); ``kb check``
-validates the data files and prints ``file:line: message`` lines; ``kb gaps`` reads the questions
-the bot could not answer from the database, most frequent first.
+validates the data files and the entries saved on the dashboard (``bot.cli_kb_store``, which
+also has ``kb export``) and prints ``file:line: message`` lines; ``kb gaps`` reads the questions
+the bot could not answer from the database, most frequent first, and says which ones an entry
+answers by now.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TextIO
+
+from bot import cli_kb_store
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -240,8 +244,13 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     settings = _settings()
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     profile, issues = check_profile(settings.commune_profile, today=today)
+    stored: list[Any] = []
     if profile is not None:
-        issues += check_knowledge(profile, settings.knowledge_dir, today=today)
+        try:
+            stored = cli_kb_store.stored_entries(settings, profile.id)
+        except cli_kb_store.StoreUnavailable as err:
+            print(f"{err} Chỉ kiểm tra các tệp.", file=sys.stderr)
+        issues += check_knowledge(profile, settings.knowledge_dir, today=today, stored=stored)
         issues += check_texts(profile, settings.knowledge_dir)
     else:
         print("Bỏ qua kiểm tra cơ sở tri thức vì hồ sơ xã có lỗi.", file=sys.stderr)
@@ -257,9 +266,11 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
 
         entries = "?"
         if not errors:
-            entries = str(len(load_knowledge(profile, settings.knowledge_dir).entries))
+            kb = load_knowledge(profile, settings.knowledge_dir, stored)
+            entries = str(len(kb.entries))
         print(
-            f"Đã kiểm tra hồ sơ xã '{profile.name}' và {entries} mục tri thức: "
+            f"Đã kiểm tra hồ sơ xã '{profile.name}' và {entries} mục tri thức "
+            f"({len(stored)} mục trên trang quản lý): "
             f"{len(errors)} lỗi, {len(warnings)} cảnh báo.",
             file=sys.stderr,
         )
@@ -294,6 +305,9 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
     try:
         rows = asyncio.run(_gaps(settings, profile.id, args.limit, since))
+        answered = cli_kb_store.answered_now(settings, profile)
+    except cli_kb_store.StoreUnavailable as err:
+        raise _Fail(str(err)) from None
     except Exception as err:  # missing tables, unreachable server: one readable line
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -312,10 +326,12 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
         band = "gợi ý" if row.band == "suggest" else "không rõ"
         last = row.last_seen.strftime("%d/%m/%Y") if row.last_seen else ""
         topics = f"  [gợi ý: {', '.join(row.suggestions)}]" if row.suggestions else ""
+        if entry_id := answered(row.text):
+            topics += f"  [nay đã có câu trả lời: {entry_id}]"
         print(f"  {row.count:>4}  {last:<10}  {band:<8} {row.text}{topics}")
     print(
-        "Thêm câu trả lời: tạo mục mới (hoặc thêm cách hỏi) trong thư mục KNOWLEDGE_DIR, "
-        "rồi chạy 'python -m bot kb check'."
+        "Thêm câu trả lời: trang quản lý, mục «Nội dung hỏi đáp» (hoặc một tệp trong "
+        "KNOWLEDGE_DIR), rồi chạy 'python -m bot kb check'."
     )
     return EXIT_OK
 
@@ -364,6 +380,7 @@ def register(subparsers: Any) -> None:
     gaps.add_argument("--limit", type=int, default=20, help="số dòng (mặc định 20)")
     gaps.add_argument("--days", type=int, default=0, help="chỉ xét N ngày gần đây")
     gaps.set_defaults(func=lambda a: _run(cmd_kb_gaps, a))
+    cli_kb_store.register(kb_sub)
 
 
 def main(argv: list[str] | None = None) -> int:

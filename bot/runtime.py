@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
+from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
 from handlers import build_registry
 from handlers.capabilities import Capabilities
 from handlers.context import Services
 from handlers.engine import Engine
+from handlers.handoff.timers import forget_old_messages, remind_unanswered
 from handlers.registry import Registry
 from handlers.texts import Texts
 from handlers.texts.loader import load_texts
@@ -83,6 +85,8 @@ class Runtime:
     telegram: TelegramChannel | None = None
     zalo: ZaloChannel | None = None
     zalo_bot: ZaloBotChannel | None = None
+    # the entries saved on the dashboard, polled and merged into services.kb / matcher
+    knowledge: KnowledgeSync | None = None
 
     # The content and the clock live in ``services`` (the handlers' view); these read through.
     @property
@@ -121,6 +125,8 @@ class Runtime:
         self.periodic.append(Periodic(interval, name, job))
 
     async def close(self) -> None:
+        if self.knowledge is not None:
+            self.knowledge.stop()
         await self.db.dispose()
 
 
@@ -179,6 +185,19 @@ async def build_runtime(
         600,
         "close-unrated-petitions",
         functools.partial(close_unrated, db, services, on_commit=worker.wake),
+    )
+    runtime.knowledge = KnowledgeSync(db, services, content.kb)
+    await runtime.knowledge.refresh()  # the dashboard's entries from the first message on
+    runtime.add_periodic(POLL_SECONDS, "knowledge-sync", runtime.knowledge.poll)
+    runtime.add_periodic(
+        300,
+        "handoff-reminders",
+        functools.partial(remind_unanswered, db, services, on_commit=worker.wake),
+    )
+    runtime.add_periodic(
+        3600,
+        "handoff-retention",
+        lambda: forget_old_messages(db, commune, clock, retention),
     )
     return runtime
 

@@ -6,7 +6,7 @@ and the chat flows word them the same way.
 
 from __future__ import annotations
 
-from handlers.payloads import Command, MenuPage, TopicPayload
+from handlers.payloads import Command, MenuPage
 from handlers.texts import Texts
 from handlers.texts.chat import ChatTexts
 from handlers.types import Button
@@ -23,7 +23,8 @@ def cancel_button(texts: Texts) -> Button:
 
 
 def human_button(texts: Texts) -> Button:
-    return Button(text=ChatTexts.of(texts).btn_human(), payload=TopicPayload(HUMAN_TOPIC).encode())
+    """ "☎ Gặp cán bộ": opens a live conversation with staff (/canbo)."""
+    return Button(text=ChatTexts.of(texts).btn_human(), payload=Command("canbo").encode())
 
 
 def petition_button(texts: Texts) -> Button:

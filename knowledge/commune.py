@@ -100,6 +100,21 @@ class PetitionSettings:
     holidays: tuple[dt.date, ...] = ()
 
 
+DEFAULT_HANDOFF_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """When staff answer a citizen who asked for a person (/canbo): the periods of a working day
+    (working days are the petition calendar's: Monday to Friday, holidays excepted), after how
+    many working hours without an answer the office is reminded, and how long a conversation
+    stays open after staff's last reply without the citizen writing back."""
+
+    hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HANDOFF_HOURS
+    remind_after_working_hours: int = 2
+    close_after_hours: int = 24
+
+
 @dataclass(frozen=True)
 class CommuneProfile:
     """One commune's data; see ``data/profile-sample.yaml`` for every field."""
@@ -127,6 +142,7 @@ class CommuneProfile:
     police: Police | None = None
     leaders: tuple[Person, ...] = ()
     chairman_reception: str = ""
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)
 
     def village(self, village_id: str) -> Village | None:
         """The village with this id, or None."""
@@ -162,7 +178,9 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "police",
         "leaders",
         "chairman_reception",
+        "handoff",
     },
+    "handoff": {"hours", "remind_after_working_hours", "close_after_hours"},
     "office": {"name", "address", "hours", "phone"},
     "police": {"name", "address", "hours", "phone"},
     "council": {"website", "phone", "committees", "sessions"},

@@ -23,6 +23,11 @@ MAX_ANSWER_CHARS = 2000  # Zalo's text limit; a hard error
 AIM_ANSWER_CHARS = 900  # readable on a phone; a warning
 REVIEW_MONTHS = 12
 MAX_LINK_TEXT = 40
+# Bounds on what one entry may hold (no bundled entry comes near): a title fits a button, a
+# question a line, and an editor's slip (a pasted document) is refused rather than stored.
+MAX_CHARS = {"title": 120, "question": 500, "source": 1000}
+MAX_ITEM_CHARS = 300  # one phrasing or keyword
+MAX_ITEMS = 300  # phrasings, keywords or links of one entry
 
 FIELDS = {
     "id",

@@ -12,6 +12,9 @@ from typing import Any
 from knowledge.entries import (
     ENTRY_ID,
     FIELDS,
+    MAX_CHARS,
+    MAX_ITEM_CHARS,
+    MAX_ITEMS,
     MAX_LINK_TEXT,
     REQUIRED,
     Entry,
@@ -27,10 +30,27 @@ def _strings(value: Any, raw: Any, key: str, src: str, issues: list[Issue]) -> t
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
         issues.append(
-            Issue(src, line_of(raw, key), "error", f"'{key}' phải là một danh sách các câu chữ")
+            Issue(
+                src,
+                line_of(raw, key),
+                "error",
+                f"'{key}' phải là một danh sách các câu chữ",
+                key,
+            )
         )
         return ()
-    return tuple(s for s in (str(v).strip() for v in value) if s)
+    items = tuple(s for s in (str(v).strip() for v in value) if s)
+    if len(items) > MAX_ITEMS or any(len(s) > MAX_ITEM_CHARS for s in items):
+        issues.append(
+            Issue(
+                src,
+                line_of(raw, key),
+                "error",
+                f"'{key}' tối đa {MAX_ITEMS} mục, mỗi mục tối đa {MAX_ITEM_CHARS} ký tự",
+                key,
+            )
+        )
+    return items
 
 
 def _links(value: Any, raw: Any, src: str, issues: list[Issue]) -> tuple[Link, ...]:
@@ -43,15 +63,23 @@ def _links(value: Any, raw: Any, src: str, issues: list[Issue]) -> tuple[Link, .
                 line_of(raw, "links"),
                 "error",
                 "'links' phải là danh sách các mục {text, url}",
+                "links",
             )
         )
         return ()
     links = []
+    if len(value) > MAX_ITEMS:
+        issues.append(
+            Issue(src, line_of(raw, "links"), "error", f"tối đa {MAX_ITEMS} liên kết", "links")
+        )
+        return ()
     for item in value:
         line = line_of(item) or line_of(raw, "links")
         if not isinstance(item, dict) or set(item) != {"text", "url"}:
             issues.append(
-                Issue(src, line, "error", "mỗi liên kết cần đúng hai trường 'text' và 'url'")
+                Issue(
+                    src, line, "error", "mỗi liên kết cần đúng hai trường 'text' và 'url'", "links"
+                )
             )
             continue
         text, url = str(item["text"] or "").strip(), str(item["url"] or "").strip()
@@ -62,15 +90,22 @@ def _links(value: Any, raw: Any, src: str, issues: list[Issue]) -> tuple[Link, .
                     line,
                     "error",
                     f"liên kết '{url}' phải bắt đầu bằng https://, http:// hoặc tel:",
+                    "links",
                 )
             )
             continue
         if not text:
-            issues.append(Issue(src, line, "error", "liên kết thiếu chữ hiển thị 'text'"))
+            issues.append(Issue(src, line, "error", "liên kết thiếu chữ hiển thị 'text'", "links"))
             continue
         if len(text) > MAX_LINK_TEXT:
             issues.append(
-                Issue(src, line, "warning", f"chữ trên nút liên kết dài hơn {MAX_LINK_TEXT} ký tự")
+                Issue(
+                    src,
+                    line,
+                    "warning",
+                    f"chữ trên nút liên kết dài hơn {MAX_LINK_TEXT} ký tự",
+                    "links",
+                )
             )
         links.append(Link(text=text, url=url))
     return tuple(links)
@@ -92,6 +127,7 @@ def _reviewed(value: Any, raw: Any, src: str, issues: list[Issue]) -> dt.date | 
                 line_of(raw, "reviewed"),
                 "error",
                 f"'reviewed' không phải ngày hợp lệ '{value}' (dùng YYYY-MM-DD)",
+                "reviewed",
             )
         )
         return None
@@ -152,10 +188,11 @@ def parse_entry(
                     line_of(raw, key),
                     "error",
                     f"trường không hợp lệ '{key}' (dùng: {', '.join(sorted(FIELDS))})",
+                    str(key),
                 )
             )
     for key, line in getattr(raw, "duplicate_keys", []):
-        issues.append(Issue(src, line, "error", f"trường '{key}' bị khai báo hai lần"))
+        issues.append(Issue(src, line, "error", f"trường '{key}' bị khai báo hai lần", str(key)))
     # Unknown fields do not stop the other checks; malformed values below do.
     before = len(issues)
     disabled = _flag(raw.get("disabled", False))
@@ -164,9 +201,23 @@ def parse_entry(
     for key in REQUIRED:
         value = raw.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            issues.append(Issue(src, line_of(raw), "error", f"thiếu trường bắt buộc '{key}'"))
+            issues.append(Issue(src, line_of(raw), "error", f"thiếu trường bắt buộc '{key}'", key))
         elif not isinstance(value, str | int | float):
-            issues.append(Issue(src, line_of(raw, key), "error", f"'{key}' phải là một đoạn chữ"))
+            issues.append(
+                Issue(src, line_of(raw, key), "error", f"'{key}' phải là một đoạn chữ", key)
+            )
+    for key, limit in MAX_CHARS.items():
+        value = raw.get(key)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            issues.append(
+                Issue(
+                    src,
+                    line_of(raw, key),
+                    "error",
+                    f"'{key}' dài {len(value.strip())} ký tự, tối đa {limit}",
+                    key,
+                )
+            )
     entry_id = str(raw.get("id") or "")
     if entry_id and not ENTRY_ID.match(entry_id):
         issues.append(
@@ -175,6 +226,7 @@ def parse_entry(
                 line_of(raw, "id"),
                 "error",
                 f"mã mục '{entry_id}' chỉ dùng a-z, 0-9, '-' và tối đa 60 ký tự",
+                "id",
             )
         )
     phrasings = _strings(raw.get("phrasings"), raw, "phrasings", src, issues)

@@ -36,16 +36,16 @@ from knowledge.entries import (
     BUNDLED_TOPICS,
     ENTRY_ID,
     MAX_ANSWER_CHARS,
-    REVIEW_MONTHS,
     TOPICS_FILE_NAME,
     Entry,
     KnowledgeBase,
     KnowledgeError,
 )
+from knowledge.entry_checks import check_entries
 from knowledge.entry_fields import parse_entry
 from knowledge.legal_sources import check_sources
 from knowledge.profile import CommuneProfile
-from knowledge.render import context, known_placeholders, placeholders_in, render
+from knowledge.stored_entries import DB_SOURCE, StoredEntry, merge_stored
 from knowledge.yamlio import Issue, YamlLoadError, line_of, load_yaml
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "BUNDLED_KB_DIR",
     "BUNDLED_TOPICS",
     "MAX_ANSWER_CHARS",
+    "StoredEntry",
     "check_knowledge",
     "load_knowledge",
 ]
@@ -167,91 +168,11 @@ def _read_source(
     return entries, disabled
 
 
-def _check_entries(
-    entries: dict[str, Entry],
-    topics: dict[str, str],
-    profile: CommuneProfile,
-    today: dt.date,
-    issues: list[Issue],
-) -> None:
-    names = known_placeholders(profile)
-    values = context(profile, today)
-    review_limit = (
-        today.replace(year=today.year - 1)
-        if not (today.month == 2 and today.day == 29)
-        else today.replace(year=today.year - 1, day=28)
-    )
-    for entry in entries.values():
-        src, line = entry.path, entry.line
-        if entry.topic not in topics:
-            issues.append(
-                Issue(
-                    src,
-                    line,
-                    "error",
-                    f"chủ đề '{entry.topic}' không có trong danh sách chủ đề "
-                    f"(khai báo trong {TOPICS_FILE_NAME} mục extra_topics)",
-                )
-            )
-        for name in placeholders_in(entry.answer):
-            if name not in names:
-                issues.append(
-                    Issue(
-                        src,
-                        line,
-                        "error",
-                        f"mục '{entry.id}': chỗ điền không xác định '{{{name}}}'",
-                    )
-                )
-        rendered = render(entry.answer, values).strip()
-        if len(rendered) > MAX_ANSWER_CHARS:
-            issues.append(
-                Issue(
-                    src,
-                    line,
-                    "error",
-                    f"mục '{entry.id}': câu trả lời dài {len(rendered)} ký tự, "
-                    f"vượt giới hạn {MAX_ANSWER_CHARS}",
-                )
-            )
-        elif len(rendered) > AIM_ANSWER_CHARS:
-            issues.append(
-                Issue(
-                    src,
-                    line,
-                    "warning",
-                    f"mục '{entry.id}': câu trả lời dài {len(rendered)} ký tự, "
-                    f"nên dưới {AIM_ANSWER_CHARS} để dễ đọc trên điện thoại",
-                )
-            )
-        if entry.reviewed is None:
-            issues.append(
-                Issue(src, line, "warning", f"mục '{entry.id}' chưa có ngày rà soát 'reviewed'")
-            )
-        elif entry.reviewed < review_limit:
-            issues.append(
-                Issue(
-                    src,
-                    line,
-                    "warning",
-                    f"mục '{entry.id}' rà soát lần cuối {entry.reviewed:%d/%m/%Y}, "
-                    f"đã quá {REVIEW_MONTHS} tháng: cần kiểm tra lại",
-                )
-            )
-        elif entry.reviewed > today:
-            issues.append(
-                Issue(src, line, "warning", f"mục '{entry.id}' có ngày rà soát ở tương lai")
-            )
-        if not entry.source:
-            issues.append(Issue(src, line, "warning", f"mục '{entry.id}' chưa ghi nguồn 'source'"))
-        if not entry.phrasings:
-            issues.append(
-                Issue(src, line, "warning", f"mục '{entry.id}' chưa có cách hỏi khác 'phrasings'")
-            )
-
-
 def _collect(
-    profile: CommuneProfile, extra_dir: str | Path | None, today: dt.date
+    profile: CommuneProfile,
+    extra_dir: str | Path | None,
+    today: dt.date,
+    stored: Iterable[StoredEntry] = (),
 ) -> tuple[KnowledgeBase, list[Issue]]:
     issues: list[Issue] = []
     topics, contract = _read_topics(BUNDLED_TOPICS, issues, own=False)
@@ -270,26 +191,38 @@ def _collect(
             for entry_id in disabled:
                 entries.pop(entry_id, None)
             entries.update(overrides)
-    _check_entries(entries, topics, profile, today, issues)
+    check_entries(entries, topics, profile, today, issues)
     issues.extend(check_sources(entries.values(), today))
-    covered = {e.topic for e in entries.values()}
+    kb, stored_issues = merge_stored(KnowledgeBase(entries, profile, topics), stored, today)
+    issues.extend(stored_issues)
+    covered = {e.topic for e in kb.entries.values()}
     for tid in sorted(contract - covered):
         issues.append(Issue(str(BUNDLED_TOPICS), 0, "warning", f"chủ đề '{tid}' chưa có mục nào"))
-    return KnowledgeBase(entries, profile, topics), issues
+    return kb, issues
 
 
 def check_knowledge(
-    profile: CommuneProfile, extra_dir: str | Path | None = None, today: dt.date | None = None
+    profile: CommuneProfile,
+    extra_dir: str | Path | None = None,
+    today: dt.date | None = None,
+    stored: Iterable[StoredEntry] = (),
 ) -> list[Issue]:
-    """Every error and warning in the bundled knowledge base and the commune's folder."""
-    _, issues = _collect(profile, extra_dir, today or dt.date.today())
+    """Every error and warning in the bundled knowledge base, the commune's folder and the
+    entries stored in the database (``stored``, handed over by the caller)."""
+    _, issues = _collect(profile, extra_dir, today or dt.date.today(), stored)
     return issues
 
 
-def load_knowledge(profile: CommuneProfile, extra_dir: str | Path | None = None) -> KnowledgeBase:
-    """Bundled entries plus the overrides in ``extra_dir``; raises KnowledgeError on errors."""
-    kb, issues = _collect(profile, extra_dir, dt.date.today())
-    errors = [i for i in issues if i.level == "error"]
+def load_knowledge(
+    profile: CommuneProfile,
+    extra_dir: str | Path | None = None,
+    stored: Iterable[StoredEntry] = (),
+) -> KnowledgeBase:
+    """Bundled entries, the overrides in ``extra_dir``, then the stored ones; raises
+    KnowledgeError on errors in the files. A stored entry with errors is left out (its issues
+    are ``kb check``'s), so the database can never stop the bot."""
+    kb, issues = _collect(profile, extra_dir, dt.date.today(), stored)
+    errors = [i for i in issues if i.level == "error" and not i.path.startswith(DB_SOURCE)]
     if errors:
         more = (
             f" (và {len(errors) - 1} lỗi khác; chạy 'python -m bot kb check')"

@@ -174,6 +174,7 @@ def check_sources(
                         f"mục '{entry.id}': nguồn dẫn {doc.document}, đã được "
                         f"{_CHANGES[doc.change]} bởi {doc.replaced_by} từ "
                         f"{doc.since:%d/%m/%Y}: rà soát lại câu trả lời và ghi nguồn mới",
+                        "source",
                     )
                 )
     return issues

@@ -9,6 +9,8 @@ the commune's own decisions.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from knowledge.commune import (
     Committee,
     CommuneProfile,
     Event,
+    HandoffSettings,
     Office,
     Person,
     PetitionSettings,
@@ -34,6 +37,7 @@ __all__ = [
     "Committee",
     "CommuneProfile",
     "Event",
+    "HandoffSettings",
     "Office",
     "Person",
     "PetitionSettings",
@@ -138,6 +142,45 @@ def _events(items: Any, source: str, parent: Any, key: str) -> tuple[Event, ...]
     return tuple(sorted(out, key=lambda e: e.date or dt.date.max))
 
 
+_PERIOD = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*[-–]\s*(\d{1,2})[:h](\d{2})\s*$")
+
+
+def _period(text: Any, where: str) -> tuple[dt.time, dt.time]:
+    found = _PERIOD.match(str(text))
+    try:
+        if found is None:
+            raise ValueError
+        h1, m1, h2, m2 = (int(g) for g in found.groups())
+        start, end = dt.time(h1, m1), dt.time(h2, m2)
+    except ValueError:
+        raise ProfileError(
+            f"{where}: giờ làm việc '{text}' không hợp lệ (dùng dạng 07:30-11:30)"
+        ) from None
+    if end <= start:
+        raise ProfileError(f"{where}: giờ làm việc '{text}' phải kết thúc sau khi bắt đầu")
+    return start, end
+
+
+def _handoff(data: Any, source: str) -> HandoffSettings:
+    block = _map(data.get("handoff"), source, data, "handoff", "một bảng")
+    if not block:
+        return HandoffSettings()
+    where = _loc(source, block, "hours")
+    periods = tuple(
+        sorted(_period(p, where) for p in _list(block.get("hours"), source, block, "hours"))
+    )
+    if any(a[1] > b[0] for a, b in itertools.pairwise(periods)):
+        raise ProfileError(f"{where}: các khoảng giờ làm việc không được chồng lên nhau")
+    defaults = HandoffSettings()
+    return HandoffSettings(
+        hours=periods or defaults.hours,
+        remind_after_working_hours=_int(
+            block, "remind_after_working_hours", defaults.remind_after_working_hours, source, 1
+        ),
+        close_after_hours=_int(block, "close_after_hours", defaults.close_after_hours, source, 1),
+    )
+
+
 def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
     """Build a profile from parsed YAML, raising ProfileError with a readable message.
 
@@ -240,6 +283,7 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
         police=police,
         leaders=_people(data.get("leaders"), source, data, "leaders"),
         chairman_reception=str(data.get("chairman_reception") or "").strip(),
+        handoff=_handoff(data, source),
     )
 
 

@@ -97,6 +97,7 @@ def check_profile(
     issues = _unknown_keys(data, "", source, "hồ sơ xã")
     issues += _unknown_keys(data.get("office"), "office", source, "office")
     issues += _check_police(data, source)
+    issues += _unknown_keys(data.get("handoff"), "handoff", source, "handoff")
     for person in _each(data, "leaders"):
         issues += _unknown_keys(person, "person", source, "leaders")
     council = data.get("council") or {}

@@ -27,6 +27,9 @@ class Issue:
     line: int
     level: Literal["error", "warning"]
     message: str
+    # The entry field the problem is about ("topic", "answer"…), for the editor's per-field
+    # messages; empty when it is about the file or the entry as a whole.
+    field: str = ""
 
     def __str__(self) -> str:
         prefix = "" if self.level == "error" else "cảnh báo: "

@@ -21,7 +21,11 @@ from bot.staff import (
     bootstrap,
     exports,
     gaps,
+    handoff_api,
+    handoff_pages,
     intake,
+    kb_api,
+    kb_pages,
     petitions,
     reports,
 )
@@ -83,6 +87,31 @@ def routes(staff_app: web.Application) -> None:
     r.add_post("/accounts/{account_id}/activate", accounts.activate)
     r.add_post("/accounts/{account_id}/reset-password", accounts.reset_password)
     r.add_post("/accounts/{account_id}/revoke-sessions", accounts.revoke_sessions)
+    r.add_get("/handoff", handoff_pages.inbox)
+    r.add_get("/handoff/{conversation_id}", handoff_pages.detail)
+    r.add_post("/handoff/{conversation_id}/reply", handoff_pages.reply)
+    r.add_post("/handoff/{conversation_id}/take", handoff_pages.take)
+    r.add_post("/handoff/{conversation_id}/close", handoff_pages.close)
+    r.add_post("/handoff/{conversation_id}/petition", handoff_pages.petition)
+    r.add_get("/kb", kb_pages.list_page)
+    r.add_get("/kb/new", kb_pages.new_page)
+    r.add_post("/kb/new", kb_pages.create)
+    r.add_get("/kb/{entry_id}", kb_pages.edit_page)
+    r.add_post("/kb/{entry_id}", kb_pages.save)
+    r.add_post("/kb/{entry_id}/disable", kb_pages.disable)
+    r.add_post("/kb/{entry_id}/enable", kb_pages.enable)
+    r.add_get("/api/conversations", handoff_api.list_conversations)
+    r.add_get("/api/conversations/{conversation_id}", handoff_api.get_conversation)
+    r.add_post("/api/conversations/{conversation_id}/messages", handoff_api.post_message)
+    r.add_post("/api/conversations/{conversation_id}/close", handoff_api.close_conversation)
+    r.add_post("/api/conversations/{conversation_id}/take", handoff_api.take_conversation)
+    r.add_post(
+        "/api/conversations/{conversation_id}/petition", handoff_api.petition_from_conversation
+    )
+    r.add_get("/api/kb/entries", kb_api.list_entries)
+    r.add_post("/api/kb/entries", kb_api.create_entry)
+    r.add_get("/api/kb/entries/{entry_id}", kb_api.get_entry)
+    r.add_put("/api/kb/entries/{entry_id}", kb_api.put_entry)
     r.add_get("/api/petitions", api.list_petitions)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)

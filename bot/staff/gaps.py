@@ -5,11 +5,16 @@ normalised question text is stored (no user, no channel) — but citizens do typ
 card (CCCD, 12 digits) or social-insurance number into a question, and the digital team is a
 role that must never see such data. Every run of seven or more digits is therefore shown as
 ``***``: a question's topic never hangs on a long number.
+
+Each question is matched again against today's knowledge base (with the entries saved on the
+dashboard), so the team sees which gaps an entry now covers; "Tạo mục" opens the editor with the
+question filled in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from aiohttp import web
 
@@ -34,6 +39,15 @@ def mask_numbers(text: str) -> str:
     return LONG_NUMBER.sub("***", text)
 
 
+def answered_by(runtime: Any, text: str) -> str:
+    """The title of the entry that answers this question now, or ''."""
+    match = runtime.matcher.match(text)
+    if match.intent != "faq" or match.band != "answer" or not match.entry_id:
+        return ""
+    entry = runtime.kb.get(match.entry_id)
+    return entry.title if entry is not None else ""
+
+
 @page("gaps")
 async def gaps_page(request: web.Request) -> web.StreamResponse:
     cfg = config(request)
@@ -48,6 +62,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
     items = [
         {
             "text": mask_numbers(row.text),
+            "answered_by": answered_by(runtime, row.text),
             "count": row.count,
             "band": BANDS.get(row.band, row.band),
             "first_seen": row.first_seen,

@@ -18,9 +18,11 @@ from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.dates import fmt_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput
+from bot.staff.handoff_view import duration_text
 from bot.staff.labels import Labels
 from bot.staff.pages import render
 from bot.staff.roles import StaffUser
+from handlers.handoff.timers import period_figures
 from handlers.workflow import calendar
 from knowledge.profile import CommuneProfile
 from storage import reports as reports_repo
@@ -253,6 +255,9 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         error = err.message
         period = parse_period({}, today)
     report = await build_report(runtime, period, user)
+    handoffs = await period_figures(
+        runtime.db, runtime.profile.id, period.start_utc, period.end_utc
+    )
     params = _period_params(request.query) if not error else {}
     return render(
         request,
@@ -266,6 +271,12 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
             "titles": DIMENSION_TITLES,
             "committee_label": present.committee_name(runtime.profile, report.committee),
             "years": list(range(today.year, today.year - 6, -1)),
+            "handoffs": handoffs,
+            "handoff_median": duration_text(
+                handoffs.median_first_response.total_seconds()
+                if handoffs.median_first_response
+                else None
+            ),
         },
         status=400 if error else 200,
     )

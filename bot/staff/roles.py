@@ -1,10 +1,12 @@
 """Who may do what on the dashboard and the staff API — one table, read by every route.
 
 - admin: everything, including accounts.
-- office (Văn phòng HĐND): every petition, every action, assisted intake, reports, gaps.
+- office (Văn phòng HĐND): every petition, every action, assisted intake, reports, gaps, the
+  live conversations with citizens.
 - committee (a Ban of the council): only petitions routed to its committee; answers and notes.
 - digital_team (Tổ công nghệ số): files petitions for citizens met in person, sees the questions
-  the bot could not answer; reads petitions but never a petitioner's contact details.
+  the bot could not answer, answers citizens who asked for a person, edits the knowledge base;
+  reads petitions but never a petitioner's contact details.
 - viewer: reads petitions and reports; no personal data (contact, exact location, attachments,
   internal notes).
 """
@@ -28,12 +30,16 @@ ROLE_LABELS = {
 }
 
 # Permissions. "view": inbox and petition pages; "personal": contact details, exact location,
-# attachments and internal notes; "act": change petitions (which actions: ROLE_ACTIONS).
+# attachments and internal notes; "act": change petitions (which actions: ROLE_ACTIONS);
+# "handoff": the live conversations with citizens who asked for a person; "kb": editing the
+# knowledge base.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    ADMIN: frozenset({"view", "personal", "act", "intake", "reports", "gaps", "accounts"}),
-    OFFICE: frozenset({"view", "personal", "act", "intake", "reports", "gaps"}),
+    ADMIN: frozenset(
+        {"view", "personal", "act", "intake", "reports", "gaps", "accounts", "handoff", "kb"}
+    ),
+    OFFICE: frozenset({"view", "personal", "act", "intake", "reports", "gaps", "handoff"}),
     COMMITTEE: frozenset({"view", "personal", "act", "reports"}),
-    DIGITAL_TEAM: frozenset({"view", "intake", "gaps"}),
+    DIGITAL_TEAM: frozenset({"view", "intake", "gaps", "handoff", "kb"}),
     VIEWER: frozenset({"view", "reports"}),
 }
 

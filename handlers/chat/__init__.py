@@ -2,20 +2,31 @@
 
 Menu and help (``menu``), the matcher's answers (``answers``), filing a petition (``offer``,
 ``intake`` with ``intake_place`` and ``intake_contact``, ``drafts``), status (``lookup``),
-the council's question (``followup``), rating the answer (``rating``) and data deletion
-(``privacy``). The petition rules are the workflow's (``handlers.workflow``): these modules call
-it and never the other way round. ``register`` puts every handler in the registry, in the order
-a reader expects.
+the council's question (``followup``), rating the answer (``rating``), data deletion
+(``privacy``) and talking to a person (``handoff``). The petition rules are the workflow's
+(``handlers.workflow``): these modules call it and never the other way round. ``register``
+puts every handler in the registry, in the order a reader expects.
 """
 
 from __future__ import annotations
 
 from handlers import router, typed_choices
-from handlers.chat import answers, followup, intake, lookup, menu, offer, privacy, rating
+from handlers.chat import (
+    answers,
+    followup,
+    handoff,
+    intake,
+    lookup,
+    menu,
+    offer,
+    privacy,
+    rating,
+)
 from handlers.chat.drafts import DraftChoice
 from handlers.payloads import AskPayload, EntryPayload, MenuPage, TopicPayload
 from handlers.registry import Registry
 from handlers.texts.chat import ChatTexts
+from handlers.texts.handoff import HandoffTexts
 from handlers.texts.intake import IntakeTexts
 from handlers.texts.lookup import LookupTexts
 from handlers.texts.privacy import PrivacyTexts
@@ -34,6 +45,7 @@ def register(registry: Registry) -> None:
     )
     registry.command("tracuu", help=(LookupTexts, "command_help"))(lookup.cmd_lookup)
     registry.command("xoadulieu", help=(PrivacyTexts, "command_help"))(privacy.cmd_erase)
+    registry.command("canbo", help=(HandoffTexts, "command_help"))(handoff.cmd_handoff)
 
     registry.trigger(menu.MENU_TRIGGER, "menu")
     # The main menu's words typed bare, as older users do: "gui kien nghi", "kiến nghị".
@@ -45,6 +57,7 @@ def register(registry: Registry) -> None:
     registry.add_flow(followup.INFO)
     registry.add_flow(rating.COMMENT)
     registry.add_flow(privacy.ERASE)
+    registry.add_flow(handoff.HANDOFF)
 
     registry.payload(AskPayload)(menu.on_ask)
     registry.payload(MenuPage)(menu.on_menu_page)
@@ -56,9 +69,11 @@ def register(registry: Registry) -> None:
     registry.payload(AnswerQuestion)(followup.on_answer_question)
     registry.payload(Rating)(rating.on_rating)
 
+    registry.interceptor(handoff.in_handoff)  # first: while staff handle it, the bot is quiet
     registry.interceptor(typed_choices.typed_choice)
     registry.interceptor(lookup.code_interceptor)
     registry.interceptor(followup.answer_interceptor)
+    registry.interceptor(handoff.asks_for_person)  # last: "cho tôi gặp cán bộ" outside a flow
 
     registry.intent("faq")(answers.on_faq)
     registry.intent("greeting")(answers.on_greeting)

@@ -16,7 +16,7 @@ from typing import Any
 
 from handlers.buttons import human_button, main_menu_buttons, menu_button, petition_button
 from handlers.capabilities import Capabilities
-from handlers.chat import offer
+from handlers.chat import handoff, offer
 from handlers.context import Context
 from handlers.payloads import AskPayload, Command, EntryPayload
 from handlers.texts import Texts
@@ -32,6 +32,7 @@ COMMAND_BUTTONS = (
     ("/kiennghi", "btn_petition", "kiennghi"),
     ("/tracuu", "btn_track", "tracuu"),
     ("/xoadulieu", "btn_erase_data", "xoadulieu"),
+    ("/canbo", "btn_human", "canbo"),
 )
 _ASK_PHRASE = re.compile(r"nhắn\s+[\"“]([^\"”/\d]{2,40})[\"”]", re.I)
 # A longer phrase reads as a sentence, not a thing to press (the limit dates from when these
@@ -154,6 +155,7 @@ async def on_faq(ctx: Context, match: Match) -> None:
         ctx.record_unanswered(
             match.normalized, "suggest", tuple(s.topic for s in match.suggestions)
         )
+        handoff.remember_unanswered(ctx)
 
 
 async def on_greeting(ctx: Context, match: Match) -> None:
@@ -166,3 +168,4 @@ async def on_fallback(ctx: Context, match: Match) -> None:
     _send(ctx, match)
     if not is_nod(match, ctx.inbound.clean_text):
         ctx.record_unanswered(match.normalized, "none")
+        handoff.remember_unanswered(ctx)

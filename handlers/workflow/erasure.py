@@ -11,7 +11,8 @@ deleted (``/xoadulieu`` in chat, or Zalo's "withdraw consent" event). ``erase_id
   about them and from the unanswered-questions list — a citizen writes "tôi là Vũ Thị Hoa, số
   0934 567 890", staff note "đã gọi chị Hoa 0934567890" — and, in the citizen's own words, every
   phone-shaped number too;
-* the identity stops following petitions and its message history is removed;
+* the identity stops following petitions and its message history is removed, the words of its
+  hand-off conversations with staff too (an open one is closed; the counts stay for reports);
 * the petitions' content stays, anonymous, for statistics.
 
 Storage only runs the queries (``storage.citizens``); the rules are here.
@@ -30,6 +31,7 @@ from functools import lru_cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import citizens as store
+from storage import handoff as handoff_store
 from storage.models import ChannelIdentity
 
 REDACTED = "[đã xóa]"
@@ -154,6 +156,7 @@ async def erase_identity(
     erased = await store.erase_citizens(session, citizen_ids, now)
     identity.citizen_id = None
     messages = await store.delete_messages(session, identity.id)
+    messages += await handoff_store.forget_identity(session, identity.id, now)
     attachments = await store.delete_attachments(session, petition_ids)
     texts = await scrub_petitions(session, petition_ids, redact)
     texts += await _scrub_messages(session, petition_ids, linked, redact)

@@ -16,6 +16,8 @@ from storage.models.conversations import (
     UnansweredQuestion,
 )
 from storage.models.files import StoredFile
+from storage.models.handoff import HandoffConversation, HandoffMessage
+from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
 from storage.models.petitions import Petition, PetitionAttachment, PetitionEvent, PetitionFollower
 from storage.models.staff import ApiToken, LoginAttempt, StaffAccount, StaffSession
@@ -30,7 +32,11 @@ __all__ = [
     "Citizen",
     "Commune",
     "ConversationState",
+    "HandoffConversation",
+    "HandoffMessage",
     "InboundEvent",
+    "KnowledgeChange",
+    "KnowledgeEntry",
     "LoginAttempt",
     "OutboxMessage",
     "Petition",

@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.staff import routes as staff_routes
+from handlers.types import Inbound
 from storage import petitions as repo
 from storage.models import PetitionAttachment
 from tests.staff.helpers import Agent, make_account, make_petition, make_token, signed_in
@@ -47,7 +48,25 @@ def _only(allowed: tuple[str, ...], ok: int, denied: int = 403) -> dict[str, Any
     }
 
 
+def _first_wins(allowed: tuple[str, ...], ok: int, *, api: bool = False) -> dict[str, Any]:
+    """One conversation for every role: the first allowed role's change goes through, the
+    others are refused (409: someone took, closed or filed it already)."""
+    expect = _only(allowed, 409)
+    expect[allowed[0]] = ok
+    if api:
+        expect = {
+            r: (401 if r == "anon" else 403 if r not in allowed else v) for r, v in expect.items()
+        }
+    return expect
+
+
+def _api(allowed: tuple[str, ...], ok: int) -> dict[str, Any]:
+    return {**_all(403, anon=401), **{r: ok for r in allowed}}
+
+
 INTAKE_ROLES = ("admin", "office", "digital_team")
+HANDOFF_ROLES = ("admin", "office", "digital_team")
+KB_ROLES = ("admin", "digital_team")
 REPORT_ROLES = ("admin", "office", "committee", "viewer")
 ACT_ROLES = ("admin", "office", "committee")
 
@@ -74,6 +93,26 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         session.add(photo)
         await session.flush()
         photo_id = photo.id
+    handoffs = []
+    for n in range(8):
+        await runtime.engine.handle(
+            Inbound(channel="web", user_key=f"matrix-citizen-{n:02d}-0123456789", text="/canbo")
+        )
+        handoffs.append(n + 1)
+    h_page, h_take, h_close, h_pet, a_reply, a_close, a_take, a_pet = handoffs
+
+    def petition_body(role: str) -> dict[str, Any]:
+        return {"content": "Đèn đường thôn 2 hỏng", "category": "giao-thong", "consent": "1"}
+
+    def entry_body(role: str) -> dict[str, Any]:
+        return {
+            "id": f"muc-{role.replace('_', '-')}-{next(_seq)}",
+            "topic": "one-stop-office",
+            "title": "Mục thử",
+            "question": "Câu hỏi thử?",
+            "answer": "Trả lời thử.\nBước tiếp theo: gọi {office_phone}.",
+        }
+
     agents: dict[str, Agent | None] = {"anon": Agent(server)}
     for role, account in accounts.items():
         agents[role] = await signed_in(server, account.username)
@@ -135,6 +174,136 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         Row("GET", "/staff/reports.csv", "/staff/reports.csv", _only(REPORT_ROLES, 200)),
         Row("GET", "/staff/gaps", "/staff/gaps", _only(INTAKE_ROLES, 200)),
         Row("GET", "/staff/accounts", "/staff/accounts", _only(("admin",), 200)),
+        Row("GET", "/staff/handoff", "/staff/handoff", _only(HANDOFF_ROLES, 200)),
+        Row(
+            "GET",
+            "/staff/handoff/{conversation_id}",
+            f"/staff/handoff/{h_page}",
+            _only(HANDOFF_ROLES, 200),
+        ),
+        Row(
+            "POST",
+            "/staff/handoff/{conversation_id}/reply",
+            f"/staff/handoff/{h_page}/reply",
+            _first_wins(HANDOFF_ROLES, 303),
+            body=lambda r: {"text": f"Trả lời của {r}"},
+        ),
+        Row(
+            "POST",
+            "/staff/handoff/{conversation_id}/take",
+            f"/staff/handoff/{h_take}/take",
+            _first_wins(HANDOFF_ROLES, 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/handoff/{conversation_id}/close",
+            f"/staff/handoff/{h_close}/close",
+            _first_wins(HANDOFF_ROLES, 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/handoff/{conversation_id}/petition",
+            f"/staff/handoff/{h_pet}/petition",
+            _first_wins(HANDOFF_ROLES, 303),
+            body=petition_body,
+        ),
+        Row("GET", "/staff/kb", "/staff/kb", _only(KB_ROLES, 200)),
+        Row("GET", "/staff/kb/new", "/staff/kb/new", _only(KB_ROLES, 200)),
+        Row("POST", "/staff/kb/new", "/staff/kb/new", _only(KB_ROLES, 303), body=entry_body),
+        Row("GET", "/staff/kb/{entry_id}", "/staff/kb/can-cuoc-card", _only(KB_ROLES, 200)),
+        Row(
+            "POST",
+            "/staff/kb/{entry_id}",
+            "/staff/kb/muc-trang-quan-ly",
+            _only(KB_ROLES, 303),
+            body=lambda r: {**entry_body(r), "id": ""},
+        ),
+        Row(
+            "POST",
+            "/staff/kb/{entry_id}/disable",
+            "/staff/kb/can-cuoc-card/disable",
+            _only(KB_ROLES, 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/kb/{entry_id}/enable",
+            "/staff/kb/can-cuoc-card/enable",
+            _only(KB_ROLES, 303),
+            body=lambda r: {},
+        ),
+        Row(
+            "GET",
+            "/staff/api/conversations",
+            "/staff/api/conversations",
+            _api(HANDOFF_ROLES, 200),
+            "api",
+        ),
+        Row(
+            "GET",
+            "/staff/api/conversations/{conversation_id}",
+            f"/staff/api/conversations/{a_reply}",
+            _api(HANDOFF_ROLES, 200),
+            "api",
+        ),
+        Row(
+            "POST",
+            "/staff/api/conversations/{conversation_id}/messages",
+            f"/staff/api/conversations/{a_reply}/messages",
+            _first_wins(HANDOFF_ROLES, 200, api=True),
+            "api",
+            body=lambda r: {"text": f"Trả lời của {r}"},
+        ),
+        Row(
+            "POST",
+            "/staff/api/conversations/{conversation_id}/close",
+            f"/staff/api/conversations/{a_close}/close",
+            _first_wins(HANDOFF_ROLES, 200, api=True),
+            "api",
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/api/conversations/{conversation_id}/take",
+            f"/staff/api/conversations/{a_take}/take",
+            _first_wins(HANDOFF_ROLES, 200, api=True),
+            "api",
+            body=lambda r: {},
+        ),
+        Row(
+            "POST",
+            "/staff/api/conversations/{conversation_id}/petition",
+            f"/staff/api/conversations/{a_pet}/petition",
+            _first_wins(HANDOFF_ROLES, 201, api=True),
+            "api",
+            body=lambda r: {**petition_body(r), "consent": True},
+        ),
+        Row("GET", "/staff/api/kb/entries", "/staff/api/kb/entries", _api(KB_ROLES, 200), "api"),
+        Row(
+            "POST",
+            "/staff/api/kb/entries",
+            "/staff/api/kb/entries",
+            _api(KB_ROLES, 201),
+            "api",
+            body=entry_body,
+        ),
+        Row(
+            "GET",
+            "/staff/api/kb/entries/{entry_id}",
+            "/staff/api/kb/entries/can-cuoc-card",
+            _api(KB_ROLES, 200),
+            "api",
+        ),
+        Row(
+            "PUT",
+            "/staff/api/kb/entries/{entry_id}",
+            "/staff/api/kb/entries/muc-qua-api",
+            _api(KB_ROLES, 200),
+            "api",
+            body=lambda r: {**entry_body(r), "id": "muc-qua-api"},
+        ),
         Row(
             "POST", "/staff/accounts", "/staff/accounts", _only(("admin",), 200), body=new_account
         ),
@@ -206,7 +375,9 @@ async def _request(agent: Agent, row: Row, role: str, token: str | None) -> aioh
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if row.method == "GET":
             return await agent.session.get(agent.url(row.path), headers=headers)
-        return await agent.session.post(agent.url(row.path), json=row.body(role), headers=headers)
+        return await agent.session.request(
+            row.method, agent.url(row.path), json=row.body(role), headers=headers
+        )
     if row.method == "GET":
         return await agent.get(row.path)
     if row.body == "action":

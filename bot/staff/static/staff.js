@@ -1,6 +1,7 @@
 // Staff dashboard helpers (no build step; the CSP forbids inline script, so all of it is here).
 // The pages work without this file: it only prints, asks before destructive actions, prevents a
-// double submit on slow connections, and shows the period fields that matter in the report form.
+// double submit on slow connections, shows the period fields that matter in the report form, and
+// reloads the live-conversation pages now and then.
 (function () {
   "use strict";
 
@@ -22,6 +23,23 @@
       });
     });
   });
+
+  // A list that changes while staff watch it (the live conversations) reloads itself, but never
+  // while someone is typing, has written something not sent yet, or has a form unfolded.
+  var live = document.querySelector("[data-autorefresh]");
+  if (live) {
+    var every = (parseInt(live.getAttribute("data-autorefresh"), 10) || 20) * 1000;
+    window.setInterval(function () {
+      var active = document.activeElement;
+      var busy = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+      var kept = Array.prototype.some.call(document.querySelectorAll("[data-keep]"), function (el) {
+        return el.value.trim() !== "";
+      });
+      if (!document.hidden && !busy && !kept && !document.querySelector("details[open]")) {
+        window.location.reload();
+      }
+    }, every);
+  }
 
   var period = document.querySelector("select[data-period]");
   if (period) {
