@@ -77,9 +77,7 @@ class EntryView:
         return self.entry if self.entry is not None else self.base
 
 
-def views(
-    base: KnowledgeBase, rows: Sequence[KnowledgeEntry], today: dt.date
-) -> list[EntryView]:
+def views(base: KnowledgeBase, rows: Sequence[KnowledgeEntry], today: dt.date) -> list[EntryView]:
     """Every id with what the bot answers: the stored rows merged over the files exactly as
     every process merges them (so a save shows as it will be, before the rebuild is done)."""
     stored = {r.entry_id: r for r in rows}
