@@ -58,7 +58,11 @@ async def healthz(request: web.Request) -> web.Response:
             states[name] = await check()
         except Exception:  # a broken check must not take the health endpoint down
             states[name] = "degraded"
-    return web.json_response({"status": "ok", "database": "ok", "channels": states})
+    body: dict = {"status": "ok", "database": "ok", "channels": states}
+    details = {name: describe() for name, describe in runtime.health_details.items()}
+    if details:
+        body["details"] = details
+    return web.json_response(body)
 
 
 async def _periodic(interval: float, name: str, job, stop: asyncio.Event) -> None:

@@ -79,6 +79,8 @@ class Runtime:
     worker: DeliveryWorker
     # name -> check, shown by /healthz
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
+    # name -> more about a channel for /healthz (e.g. the Zalo OA probe), no personal data
+    health_details: dict[str, Callable[[], dict[str, Any]]] = field(default_factory=dict)
     periodic: list[Periodic] = field(default_factory=list)
     # channel -> how the dashboard downloads a photo or file a citizen sent through it
     attachment_fetchers: dict[str, AttachmentFetcher] = field(default_factory=dict)

@@ -19,8 +19,12 @@ from bot.channels.zalo import REFRESH_CHECK_SECONDS, REFRESH_JOB, ZaloChannel
 from bot.channels.zalo_bot import CAPABILITIES as ZALO_BOT
 from bot.channels.zalo_bot import DEFAULT_API, ZaloBotChannel
 from bot.channels.zalo_sender import CAPABILITIES as ZALO
+from bot.channels.zalo_sender import CHANNEL as ZALO_CHANNEL
 from bot.runtime import Runtime
-from handlers.outgoing import NoticeTarget
+from handlers import outgoing
+from handlers.outgoing import NoticeTarget, Outgoing
+from handlers.texts.zalo_reach import ZaloReachTexts
+from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +69,38 @@ def setup_zalo(app: web.Application, runtime: Runtime) -> str:
     )
     runtime.zalo = channel
     runtime.add_channel(channel.sender, ZALO)
-    runtime.health_checks["zalo"] = channel.tokens.health
+    runtime.health_checks["zalo"] = channel.health
+    runtime.health_details["zalo"] = channel.status.details
+    channel.status.alert = office_alert(runtime)
     runtime.add_periodic(REFRESH_CHECK_SECONDS, REFRESH_JOB, channel.tokens.refresh_if_due)
     app.router.add_post("/webhook/zalo", channel.webhook)
     app.cleanup_ctx.append(channel.lifecycle)
     return "Zalo OA bật"
+
+
+def office_alert(runtime: Runtime):
+    """Tell the staff groups (not on Zalo, which is what broke) about a channel problem."""
+
+    async def alert(key: str, code: int, reason: str) -> None:
+        texts = ZaloReachTexts.of(runtime.texts)
+        text = getattr(texts, key)(code=code, reason=reason)
+        targets = [t for t in runtime.services.staff_notices if t.channel != ZALO_CHANNEL]
+        if not targets:
+            return
+        out = Outgoing()
+        for target in targets:
+            out.notice(target, Reply(text=text))
+        async with runtime.db.write() as session:
+            await outgoing.write(
+                session,
+                commune_id=runtime.services.commune_id,
+                now=runtime.clock(),
+                capabilities=runtime.services.capabilities,
+                out=out,
+            )
+        runtime.worker.wake()
+
+    return alert
 
 
 def setup_zalo_bot(app: web.Application, runtime: Runtime) -> str | None:

@@ -40,6 +40,7 @@ from bot.channels.webhook import forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_events import parse_event
 from bot.channels.zalo_sender import CAPABILITIES, ZaloSender
+from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.config import Settings, verification_code
 from handlers.engine import Engine
@@ -118,7 +119,14 @@ class ZaloChannel:
             seed_access_token=settings.zalo_access_token,
             seed_refresh_token=settings.zalo_refresh_token,
         )
-        self.sender = ZaloSender(self.api, self.tokens, db)
+        self.status = ZaloStatus(clock)
+        self.sender = ZaloSender(self.api, self.tokens, db, self.status)
+
+    async def health(self) -> str:
+        """Degraded when the tokens are unusable or a configuration error pauses sends."""
+        if await self.status.health() != "ok":
+            return "degraded"
+        return await self.tokens.health()
 
     async def webhook(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -155,6 +163,7 @@ class ZaloChannel:
             await self.tokens.seed()
         except Exception as err:  # the database is checked by /healthz; do not block start-up
             log.error("Zalo: chưa đọc được token từ cơ sở dữ liệu (%s)", type(err).__name__)
+        await probe_oa(self.api, self.tokens, self.status)
         yield
         await self.api.close()
 

@@ -19,6 +19,7 @@ import aiohttp
 
 SEND_PATH = "/v3.0/oa/message/cs"
 TOKEN_PATH = "/v4/oa/access_token"
+OA_PATH = "/v2.0/oa/getoa"
 
 
 class ZaloHttpError(Exception):
@@ -60,6 +61,14 @@ def _error_code(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1 if value else 0
+
+
+def _result(data: dict[str, Any]) -> ApiResult:
+    return ApiResult(
+        error=_error_code(data.get("error", 0)),
+        message=str(data.get("message", "")),
+        data=data.get("data") if isinstance(data.get("data"), dict) else {},
+    )
 
 
 class ZaloApi:
@@ -109,11 +118,25 @@ class ZaloApi:
             self.api_base + SEND_PATH, json=body, headers={"access_token": access_token}
         ) as response:
             data = await self._json(response)
-        return ApiResult(
-            error=_error_code(data.get("error", 0)),
-            message=str(data.get("message", "")),
-            data=data.get("data") if isinstance(data.get("data"), dict) else {},
-        )
+        return _result(data)
+
+    async def get_json(self, access_token: str, path: str, **params: str) -> ApiResult:
+        """GET one OA endpoint (``/v2.0/oa/getoa``, ``/v3.0/oa/quota/message``…)."""
+        async with self._client().get(
+            self.api_base + path, params=params, headers={"access_token": access_token}
+        ) as response:
+            data = await self._json(response)
+        return _result(data)
+
+    async def post_json(self, access_token: str, url: str, body: dict[str, Any]) -> ApiResult:
+        """POST a JSON body to any OA endpoint (tags, ZNS, anonymous answers…); ``url`` may be
+        a path on ZALO_API_BASE_URL or a full URL (ZNS lives on another host)."""
+        target = url if url.startswith("http") else self.api_base + url
+        async with self._client().post(
+            target, json=body, headers={"access_token": access_token}
+        ) as response:
+            data = await self._json(response)
+        return _result(data)
 
     async def refresh(self, refresh_token: str) -> TokenGrant:
         """Trade the (single-use) refresh token for a new pair."""

@@ -10,12 +10,15 @@ Rendering (plain text: Zalo has no markup):
 - "share my phone number / location" buttons have no Zalo counterpart under a text message and
   are left out: the question's text already asks the citizen to type the answer.
 
-Outcomes (Zalo answers HTTP 200 with ``error`` ≠ 0 for most failures):
-- 0 → sent;
+Outcomes (Zalo answers HTTP 200 with ``error`` ≠ 0 for most failures; the classes are in
+``bot.channels.zalo_status``):
+- 0 → sent (the response's quota fields are logged, never the content);
 - -216 / -124 / -220 (invalid or expired token) → refresh the pair once and send again;
-- -230 / -232 / -213 (outside the messaging window, or not following the OA) → deferred: the
-  engine re-queues the row when the citizen next writes, which opens the window again;
-- -32 (rate limit), HTTP 5xx/429, network trouble → retry with backoff;
+- outside the messaging window (-213, -217, -227, -230, -232, -234, -244) → deferred: the engine
+  re-queues the row when the citizen next writes, which opens the window again;
+- configuration errors (-209, -212, -221, -223, -224) → paused, the channel degraded, the office
+  alerted once; quota errors (-211, -218) → retried after a long wait, alerted once;
+- -32 (rate limit), -100, HTTP 5xx/429, network trouble → retry with backoff;
 - anything else (bad parameters…) → failed, recorded for staff to see.
 """
 
@@ -28,7 +31,8 @@ import aiohttp
 
 from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
-from bot.channels.zalo_api import ZaloApi, ZaloHttpError
+from bot.channels.zalo_api import ApiResult, ZaloApi, ZaloHttpError
+from bot.channels.zalo_status import ZaloStatus, classify
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.delivery import SendResult
 from handlers.capabilities import Capabilities
@@ -51,9 +55,6 @@ CAPABILITIES = Capabilities(
     accepts_media=True,
 )
 
-TOKEN_ERRORS = frozenset({-216, -124, -220})
-WINDOW_ERRORS = frozenset({-230, -232, -213})
-RATE_LIMIT_ERRORS = frozenset({-32})
 RATE_LIMIT_WAIT = 60.0
 NO_TOKEN_WAIT = 300.0
 
@@ -91,13 +92,20 @@ class ZaloSender:
 
     channel = CHANNEL
 
-    def __init__(self, api: ZaloApi, tokens: ZaloTokens, db: Database) -> None:
+    def __init__(
+        self, api: ZaloApi, tokens: ZaloTokens, db: Database, status: ZaloStatus | None = None
+    ) -> None:
         self.api = api
         self.tokens = tokens
         self.db = db
+        self.status = status or ZaloStatus(tokens.clock)
 
     async def send(self, message: ClaimedMessage) -> SendResult:
         parts = render(Reply.from_dict(message.body))
+        paused = self.status.pause_left()
+        if paused > 0:
+            error = f"Zalo {self.status.config_error}: kênh tạm dừng vì lỗi cấu hình OA"
+            return SendResult.paused(error, paused)
         token = await self.tokens.access_token()
         if not token:
             return SendResult.paused("Zalo: chưa có access token dùng được", NO_TOKEN_WAIT)
@@ -124,10 +132,13 @@ class ZaloSender:
             except (TimeoutError, aiohttp.ClientError) as err:
                 return SendResult.retry(f"Zalo: lỗi mạng {type(err).__name__}"), token
             if result.ok:
+                self.status.send_ok()
+                log_quota(result)
                 return SendResult.ok(), token
             code = result.error
             error = f"Zalo {code}: {result.message}"
-            if code in TOKEN_ERRORS and not refreshed:
+            kind = classify(code)
+            if kind == "token" and not refreshed:
                 refreshed = True
                 new_token = await self.tokens.refresh(stale=token)
                 if not new_token:
@@ -135,11 +146,26 @@ class ZaloSender:
                     return SendResult.paused(error, NO_TOKEN_WAIT), token
                 token = new_token
                 continue
-            if code in WINDOW_ERRORS:
+            if kind == "window":
                 return SendResult.deferred(error), token
-            if code in RATE_LIMIT_ERRORS:
-                return SendResult.retry(error, RATE_LIMIT_WAIT), token
-            if code in TOKEN_ERRORS:
+            if kind == "config":
+                return SendResult.paused(error, await self.status.config_failed(code)), token
+            if kind == "quota":
+                return SendResult.retry(error, await self.status.quota_hit(code)), token
+            if kind == "retry":
+                return SendResult.retry(error, RATE_LIMIT_WAIT if code == -32 else None), token
+            if kind == "token":
                 return SendResult.paused(error, NO_TOKEN_WAIT), token
             log.warning("Zalo từ chối tin nhắn: mã %s", code)
             return SendResult.failed(error), token
+
+
+def log_quota(result: ApiResult) -> None:
+    """The quota fields of a send's answer (``quota_type`` / ``remain``), never the content."""
+    quota = result.data.get("quota")
+    if isinstance(quota, dict) and quota:
+        log.info(
+            "Zalo: đã gửi; hạn mức %s còn %s",
+            str(quota.get("quota_type", "?"))[:32],
+            str(quota.get("remain", "?"))[:16],
+        )

@@ -9,6 +9,15 @@
 - ``fail_send(code)`` / ``fail_send_http(status)`` script the next send answers (-230, -232, -213,
   -32, -124, 5xx…).
 
+- ``always_fail = code`` answers every send with that code (a configuration error, say -224).
+- ``GET /v2.0/oa/getoa`` describes the OA (``verified`` / ``package``).
+- ``POST /v3.0/oa/quota/message`` reports the recipient's last interaction: ``window_closed``
+  holds the users past the messaging window (their sends get -213 too).
+- ``POST /message/template`` (ZNS, the business host) checks the template id, a phone in 84… form
+  and ``tracking_id``; ``zns_error`` scripts a refusal. ``zns`` lists what was accepted.
+- ``POST /v2.0/oa/tag/tagfollower`` records ``tags[user] = {tag_name…}``.
+- ``POST /v2.0/oa/message`` answers anonymous chats (``anonymous_messages``).
+
 Also: ``sign`` and ``event`` build signed webhook deliveries as Zalo would send them.
 """
 
@@ -50,12 +59,26 @@ class FakeZalo:
         self.scripted: list[tuple[str, int]] = []
         self.codes: dict[str, str] = {}
         self._ids = itertools.count(1)
+        self.always_fail: int | None = None
+        self.verified = True
+        self.package = "Gói Nâng cao"
+        self.window_closed: set[str] = set()
+        self.zns_template_id = "301234"
+        self.zns: list[dict[str, Any]] = []
+        self.zns_error: int | None = None
+        self.tags: dict[str, set[str]] = {}
+        self.anonymous_messages: list[dict[str, Any]] = []
         self.server: TestServer | None = None
 
     async def start(self) -> FakeZalo:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
+        app.router.add_get("/v2.0/oa/getoa", self._getoa)
+        app.router.add_post("/v3.0/oa/quota/message", self._quota)
+        app.router.add_post("/message/template", self._zns)
+        app.router.add_post("/v2.0/oa/tag/tagfollower", self._tag)
+        app.router.add_post("/v2.0/oa/message", self._anonymous)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
         return self
@@ -126,6 +149,10 @@ class FakeZalo:
         body = await request.json()
         self.send_calls.append({"token": token, **body})
         kind, value = self.scripted.pop(0) if self.scripted else ("pass", 0)
+        if self.always_fail is not None:
+            kind, value = "error", self.always_fail
+        elif kind == "pass" and (body.get("recipient") or {}).get("user_id") in self.window_closed:
+            kind, value = "error", -213
         if kind != "pass":
             if kind == "http":
                 return web.Response(status=value, text="upstream error")
@@ -146,6 +173,77 @@ class FakeZalo:
                     "quota": {"quota_type": "reply", "remain": 7},
                 },
             }
+        )
+
+    def _authorised(self, request: web.Request) -> bool:
+        return self.access_tokens.get(request.headers.get("access_token", ""), 0) >= time.time()
+
+    async def _getoa(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        data = {"oa_id": OA_ID, "name": "UBND xã Thử", "is_verified": self.verified}
+        data["package_name"] = self.package
+        return web.json_response({"error": 0, "message": "Success", "data": data})
+
+    async def _quota(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        user = str((await request.json()).get("user_id", ""))
+        closed = user in self.window_closed
+        last = int(time.time() * 1000) - (9 if closed else 1) * 86400 * 1000
+        data = {
+            "user_id": user,
+            "last_interaction": str(last),
+            "quota": [] if closed else [{"quota_type": "reply", "remain": 8}],
+        }
+        return web.json_response({"error": 0, "message": "Success", "data": data})
+
+    async def _zns(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": -124, "message": "Access token is invalid"})
+        body = await request.json()
+        if self.zns_error is not None:
+            return web.json_response({"error": self.zns_error, "message": "scripted ZNS error"})
+        phone = str(body.get("phone", ""))
+        if not (phone.startswith("84") and phone.isdigit() and 10 <= len(phone) <= 12):
+            return web.json_response({"error": -108, "message": "Phone number is invalid"})
+        if str(body.get("template_id")) != self.zns_template_id:
+            return web.json_response({"error": -1124, "message": "Template is invalid"})
+        data = body.get("template_data")
+        if not isinstance(data, dict) or not body.get("tracking_id"):
+            return web.json_response({"error": -1123, "message": "Invalid template data"})
+        self.zns.append(body)
+        msg_id = f"zns{next(self._ids)}"
+        return web.json_response(
+            {"error": 0, "message": "Success", "data": {"msg_id": msg_id, "sent_time": "1"}}
+        )
+
+    async def _tag(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        body = await request.json()
+        user, tag = str(body.get("user_id", "")), str(body.get("tag_name", ""))
+        if not user or not tag:
+            return web.json_response({"error": -201, "message": "user_id and tag_name required"})
+        self.tags.setdefault(user, set()).add(tag)
+        return web.json_response({"error": 0, "message": "Success"})
+
+    async def _anonymous(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        body = await request.json()
+        recipient = body.get("recipient") or {}
+        if not recipient.get("anonymous_id") or not recipient.get("conversation_id"):
+            return web.json_response({"error": -201, "message": "anonymous recipient required"})
+        self.anonymous_messages.append(body)
+        return web.json_response({"error": 0, "message": "Success"})
+
+    def receipt(self, zns_body: dict[str, Any], user: str) -> dict[str, Any]:
+        """The ``user_received_message`` event Zalo sends once a ZNS reached the phone."""
+        return event(
+            "user_received_message",
+            user,
+            message={"msg_id": f"rcv{next(self._ids)}", "tracking_id": zns_body["tracking_id"]},
         )
 
     @staticmethod
@@ -171,6 +269,9 @@ class FakeZalo:
                 if kind == "oa.query.show":
                     if not isinstance(button.get("payload"), str) or len(button["payload"]) > 1000:
                         return "invalid query payload"
+                elif kind == "oa.open.phone":
+                    if not str((button.get("payload") or {}).get("phone_code", "")).isdigit():
+                        return "invalid phone_code"
                 elif kind == "oa.open.url":
                     if not str((button.get("payload") or {}).get("url", "")).startswith("http"):
                         return "invalid url"
