@@ -108,6 +108,13 @@ class Settings(BaseSettings):
     zalo_api_base_url: str = _field("https://openapi.zalo.me", "ZALO_API_BASE_URL")
     zalo_oauth_base_url: str = _field("https://oauth.zaloapp.com", "ZALO_OAUTH_BASE_URL")
     zalo_site_verification: str = _field("", "ZALO_SITE_VERIFICATION")
+    # ZNS (template messages by phone) for petition notices after the messaging window
+    zalo_zns_template_id: str = _field("", "ZALO_ZNS_TEMPLATE_ID")
+    zalo_zns_api_base_url: str = _field(
+        "https://business.openapi.zalo.me", "ZALO_ZNS_API_BASE_URL"
+    )
+    # the console's fixed PKCE code_verifier, when its own OA link was used (``zalo exchange``)
+    zalo_code_verifier: str = _field("", "ZALO_CODE_VERIFIER")
     zalo_bot_token: str = _field("", "ZALO_BOT_TOKEN")
     zalo_bot_webhook_url: str = _field("", "ZALO_BOT_WEBHOOK_URL")
     zalo_bot_webhook_secret: str = _field("", "ZALO_BOT_WEBHOOK_SECRET")
@@ -193,6 +200,7 @@ class Settings(BaseSettings):
         "telegram_webhook_url",
         "zalo_api_base_url",
         "zalo_oauth_base_url",
+        "zalo_zns_api_base_url",
         "zalo_bot_webhook_url",
         "zalo_bot_api_base_url",
         mode="before",

@@ -42,6 +42,7 @@ from bot.channels.zalo_events import parse_event
 from bot.channels.zalo_sender import CAPABILITIES, ZaloSender
 from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
+from bot.channels.zalo_zns import ZnsNotifier
 from bot.config import Settings, verification_code
 from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
@@ -121,6 +122,17 @@ class ZaloChannel:
         )
         self.status = ZaloStatus(clock)
         self.sender = ZaloSender(self.api, self.tokens, db, self.status)
+        self.zns: ZnsNotifier | None = None
+        if settings.zalo_zns_template_id:
+            self.zns = ZnsNotifier(
+                self.api,
+                db,
+                settings.zalo_zns_template_id,
+                settings.zalo_zns_api_base_url,
+                lambda: engine.services.texts,
+                clock,
+            )
+            self.sender.zns = self.zns
 
     async def health(self) -> str:
         """Degraded when the tokens are unusable or a configuration error pauses sends."""
@@ -146,6 +158,8 @@ class ZaloChannel:
             log.warning("Zalo: bỏ qua một sự kiện đã cũ (quá %s ngày)", MAX_EVENT_AGE.days)
             return web.json_response({"ok": True, "stale": True})
         parsed = parse_event(data)
+        if parsed.receipt and self.zns is not None:
+            await self.zns.record_receipt(parsed.receipt)
         if parsed.inbound is None:
             log.info("Zalo: bỏ qua sự kiện '%s'", parsed.name[:64] or "?")
             return web.json_response({"ok": True})

@@ -50,6 +50,8 @@ class ParsedEvent:
     inbound: Inbound | None
     # True when the event carries a citizen's text that may be a tapped button's title
     may_be_button: bool = False
+    # a ZNS delivery receipt: the ``tracking_id`` we gave (``bot.channels.zalo_zns``)
+    receipt: str = ""
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -132,6 +134,10 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
 
     def inbound(**fields: Any) -> Inbound:
         return Inbound(channel=CHANNEL, user_key=fields.pop("user_key", sender), **fields)
+
+    if name == "user_received_message":
+        tracking = as_str(message.get("tracking_id")) or as_str(data.get("tracking_id"))
+        return ParsedEvent(name, None, receipt=tracking[:48])
 
     if name in QUIET_EVENTS or not name:
         return ParsedEvent(name, None)

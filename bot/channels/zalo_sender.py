@@ -34,6 +34,7 @@ from bot.channels.text_split import split_text
 from bot.channels.zalo_api import ApiResult, ZaloApi, ZaloHttpError
 from bot.channels.zalo_status import ZaloStatus, classify
 from bot.channels.zalo_tokens import ZaloTokens
+from bot.channels.zalo_zns import ZnsNotifier
 from bot.delivery import SendResult
 from handlers.capabilities import Capabilities
 from handlers.types import Button, Reply, shorten
@@ -99,6 +100,7 @@ class ZaloSender:
         self.tokens = tokens
         self.db = db
         self.status = status or ZaloStatus(tokens.clock)
+        self.zns: ZnsNotifier | None = None  # set when ZALO_ZNS_TEMPLATE_ID is configured
 
     async def send(self, message: ClaimedMessage) -> SendResult:
         parts = render(Reply.from_dict(message.body))
@@ -109,10 +111,16 @@ class ZaloSender:
         token = await self.tokens.access_token()
         if not token:
             return SendResult.paused("Zalo: chưa có access token dùng được", NO_TOKEN_WAIT)
+        if self.zns is not None and await self.zns.window_closed(message, token):
+            note = await self.zns.after_window(message, token)
+            return SendResult.deferred(f"Zalo: quá thời hạn nhắn tin; {note}")
 
         async def send_one(part: dict[str, Any]) -> SendResult:
             nonlocal token
             result, token = await self._send_part(message.recipient, part, token)
+            if result.outcome == "deferred" and self.zns is not None:
+                note = await self.zns.after_window(message, token)
+                result = SendResult.deferred(f"{result.error}; {note}")
             return result
 
         return await send_parts(self.db, message, parts, send_one)

@@ -22,9 +22,12 @@ from bot.staff.forms import BadInput
 from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
 from handlers import workflow
+from handlers.texts import Texts
+from handlers.texts.zalo_reach import ZaloReachTexts
 from handlers.workflow import MAX_NOTE, InvalidChange, LifecycleError, StaleVersion
 from storage import files as file_store
 from storage import petitions as repo
+from storage import reach
 from storage import reports as reports_repo
 from storage.models import Petition
 
@@ -91,6 +94,14 @@ async def inbox(request: web.Request) -> web.StreamResponse:
     )
 
 
+def told_label(texts: Texts, state: str | None) -> str:
+    """How the citizen learnt of the change that missed Zalo's window ("" when none did)."""
+    t = ZaloReachTexts.of(texts)
+    if state in ("zns", "zns_received"):
+        return t.told_by_zns()
+    return t.waiting_for_citizen() if state == "waiting" else ""
+
+
 async def _detail_context(
     request: web.Request, petition: Petition, user: StaffUser
 ) -> dict[str, Any]:
@@ -105,6 +116,7 @@ async def _detail_context(
         if full.duplicate_of_id:
             original = await repo.get_by_id(session, full.duplicate_of_id)
             duplicate_code = original.code if original else None
+        reach_state = await reach.notice_reach(session, full.id)
         pool = await reports_repo.recent_for_similarity(
             session, profile.id, exclude_id=full.id, committee=user.scope_committee
         )
@@ -118,6 +130,7 @@ async def _detail_context(
         "committee": present.committee_name(profile, full.committee),
         "village": present.village_name(profile, full.village),
         "channel": labels.channel_label(full.intake_channel),
+        "citizen_told": told_label(runtime.texts, reach_state),
         "events": [present.event_view(e, user, labels, profile) for e in full.events],
         "attachments": [present.attachment_view(a) for a in full.attachments]
         if user.can("personal")

@@ -13,4 +13,4 @@ class ZaloReachTexts(MessageSet, file="zalo_reach"):
     told_by_zns: Msg = msg()
     waiting_for_citizen: Msg = msg()
     zns_failed: Msg = msg()
-    zns_note: Msg = msg("status")
+    zns_note: Msg = msg()

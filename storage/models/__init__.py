@@ -20,10 +20,18 @@ from storage.models.handoff import HandoffConversation, HandoffMessage
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
 from storage.models.petitions import Petition, PetitionAttachment, PetitionEvent, PetitionFollower
+from storage.models.reach import (
+    Announcement,
+    AnnouncementDelivery,
+    IdentityPrefs,
+    ZnsNotice,
+)
 from storage.models.staff import ApiToken, LoginAttempt, StaffAccount, StaffSession
 
 __all__ = [
     "NAMING_CONVENTION",
+    "Announcement",
+    "AnnouncementDelivery",
     "ApiToken",
     "Base",
     "BigId",
@@ -34,6 +42,7 @@ __all__ = [
     "ConversationState",
     "HandoffConversation",
     "HandoffMessage",
+    "IdentityPrefs",
     "InboundEvent",
     "KnowledgeChange",
     "KnowledgeEntry",
@@ -48,5 +57,6 @@ __all__ = [
     "StoredFile",
     "UTCDateTime",
     "UnansweredQuestion",
+    "ZnsNotice",
     "utcnow",
 ]
