@@ -33,19 +33,22 @@ import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from aiohttp import web
 
 from bot.channels.webhook import forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_events import parse_event
-from bot.channels.zalo_sender import CAPABILITIES, ZaloSender
+from bot.channels.zalo_sender import CAPABILITIES, ZaloSender, contact_form
 from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.channels.zalo_zns import ZnsNotifier
 from bot.config import Settings, verification_code
 from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
+from handlers.texts import Texts
+from handlers.texts.zalo_reach import ZaloReachTexts
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -92,6 +95,12 @@ def signature_ok(header: str, app_id: str, raw_body: bytes, timestamp: str, key:
     return hmac.compare_digest(given.lower().encode("ascii", "replace"), expected.encode("ascii"))
 
 
+def contact_form_of(texts: Texts) -> dict[str, Any]:
+    """The ``request_user_info`` form in the commune's words."""
+    t = ZaloReachTexts.of(texts)
+    return contact_form(t.contact_form_title(), t.contact_form_subtitle())
+
+
 class ZaloChannel:
     """One Official Account: its webhook, sender, tokens and health."""
 
@@ -122,6 +131,7 @@ class ZaloChannel:
         )
         self.status = ZaloStatus(clock)
         self.sender = ZaloSender(self.api, self.tokens, db, self.status)
+        self.sender.form = lambda: contact_form_of(engine.services.texts)
         self.zns: ZnsNotifier | None = None
         if settings.zalo_zns_template_id:
             self.zns = ZnsNotifier(

@@ -171,6 +171,8 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
         phone = as_str(info.get("phone"))
         if not phone:
             return ParsedEvent(name, None)
+        if phone.startswith("84"):
+            phone = "+" + phone  # Zalo gives "84912345678": the international form
         contact = Contact(phone=phone, name=as_str(info.get("name")) or None)
         return ParsedEvent(
             name, inbound(contact=contact, external_id=external_id, meta={"own_contact": True})

@@ -7,8 +7,11 @@ Rendering (plain text: Zalo has no markup):
   shows that string in the chat as the citizen's message, so it must read like something they
   said ("📝 Gửi kiến nghị"), and ``handlers.typed_choices`` maps it back to our payload;
 - a link button becomes ``oa.open.url``;
-- "share my phone number / location" buttons have no Zalo counterpart under a text message and
-  are left out: the question's text already asks the citizen to type the answer.
+- a "share my phone number" button becomes Zalo's own ``request_user_info`` form, sent as one more
+  message after the question (the answer arrives as ``user_submit_info``; typing still works);
+- a "share my location" button has no Zalo counterpart and is left out: the question's text
+  already asks the citizen to send or type the place;
+- a ``tel:`` link becomes ``oa.open.phone`` (a tap calls the commune).
 
 Outcomes (Zalo answers HTTP 200 with ``error`` ≠ 0 for most failures; the classes are in
 ``bot.channels.zalo_status``):
@@ -25,6 +28,7 @@ Outcomes (Zalo answers HTTP 200 with ``error`` ≠ 0 for most failures; the clas
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -49,6 +53,8 @@ MAX_BUTTONS = 5
 TITLE_LIMIT = 100
 MORE_CHOICES = "Các lựa chọn khác:"
 EMPTY_TEXT = "…"
+FORM_TITLE_LIMIT = 100
+FORM_SUBTITLE_LIMIT = 500
 CAPABILITIES = Capabilities(
     max_buttons=MAX_BUTTONS,
     max_text=TEXT_LIMIT,
@@ -63,6 +69,9 @@ NO_TOKEN_WAIT = 300.0
 def zalo_button(button: Button) -> dict[str, Any] | None:
     """The Zalo button for one of ours; None when Zalo has no counterpart."""
     title = shorten(button.text, TITLE_LIMIT)
+    if button.url and button.url.startswith("tel:"):
+        digits = "".join(c for c in button.url if c.isdigit())
+        return {"title": title, "type": "oa.open.phone", "payload": {"phone_code": digits}}
     if button.url:
         return {"title": title, "type": "oa.open.url", "payload": {"url": button.url}}
     if button.payload is not None and button.request is None:
@@ -77,14 +86,31 @@ def _with_buttons(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
     return message
 
 
-def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[dict[str, Any]]:
-    """The ``message`` objects that carry one reply, in order."""
+def contact_form(title: str, subtitle: str, image_url: str = "") -> dict[str, Any]:
+    """Zalo's "share your name and phone" form (``request_user_info``)."""
+    element: dict[str, Any] = {
+        "title": shorten(title, FORM_TITLE_LIMIT),
+        "subtitle": shorten(subtitle, FORM_SUBTITLE_LIMIT),
+    }
+    if image_url:
+        element["image_url"] = image_url
+    payload = {"template_type": "request_user_info", "elements": [element]}
+    return {"attachment": {"type": "template", "payload": payload}}
+
+
+def render(
+    reply: Reply, limit: int = TEXT_LIMIT, form: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The ``message`` objects that carry one reply, in order; ``form`` (see ``contact_form``)
+    follows when the reply asks for the citizen's phone."""
     chunks = split_text(reply.text.strip() or EMPTY_TEXT, limit)
     buttons = [b for b in (zalo_button(x) for x in reply.buttons) if b is not None]
     groups = [buttons[i : i + MAX_BUTTONS] for i in range(0, len(buttons), MAX_BUTTONS)]
     messages = [_with_buttons(chunk, []) for chunk in chunks[:-1]]
     messages.append(_with_buttons(chunks[-1], groups[0] if groups else []))
     messages += [_with_buttons(MORE_CHOICES, group) for group in groups[1:]]
+    if form is not None and any(b.request == "contact" for b in reply.buttons):
+        messages.append(form)
     return messages
 
 
@@ -101,9 +127,10 @@ class ZaloSender:
         self.db = db
         self.status = status or ZaloStatus(tokens.clock)
         self.zns: ZnsNotifier | None = None  # set when ZALO_ZNS_TEMPLATE_ID is configured
+        self.form: Callable[[], dict[str, Any] | None] = lambda: None  # the contact form
 
     async def send(self, message: ClaimedMessage) -> SendResult:
-        parts = render(Reply.from_dict(message.body))
+        parts = render(Reply.from_dict(message.body), form=self.form())
         paused = self.status.pause_left()
         if paused > 0:
             error = f"Zalo {self.status.config_error}: kênh tạm dừng vì lỗi cấu hình OA"

@@ -14,3 +14,5 @@ class ZaloReachTexts(MessageSet, file="zalo_reach"):
     waiting_for_citizen: Msg = msg()
     zns_failed: Msg = msg()
     zns_note: Msg = msg()
+    contact_form_title: Msg = msg()
+    contact_form_subtitle: Msg = msg()

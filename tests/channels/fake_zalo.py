@@ -16,6 +16,8 @@
 - ``POST /message/template`` (ZNS, the business host) checks the template id, a phone in 84… form
   and ``tracking_id``; ``zns_error`` scripts a refusal. ``zns`` lists what was accepted.
 - ``POST /v2.0/oa/tag/tagfollower`` records ``tags[user] = {tag_name…}``.
+- a ``request_user_info`` message (Zalo's name-and-phone form) is validated like Zalo: one
+  element, title ≤ 100, subtitle ≤ 500; ``submit_info`` builds the citizen's answer.
 - ``POST /v2.0/oa/message`` answers anonymous chats (``anonymous_messages``).
 
 Also: ``sign`` and ``event`` build signed webhook deliveries as Zalo would send them.
@@ -252,6 +254,15 @@ class FakeZalo:
         if not isinstance(recipient.get("user_id"), str) or not recipient["user_id"]:
             return "recipient.user_id is required"
         message = body.get("message") or {}
+        form = (message.get("attachment") or {}).get("payload") or {}
+        if form.get("template_type") == "request_user_info":
+            elements = form.get("elements") or []
+            if len(elements) != 1 or "text" in message:
+                return "request_user_info needs exactly one element and no text"
+            title, subtitle = elements[0].get("title", ""), elements[0].get("subtitle", "")
+            if not title or len(title) > 100 or not subtitle or len(subtitle) > 500:
+                return "invalid request_user_info element"
+            return ""
         text = message.get("text")
         if not isinstance(text, str) or not text.strip():
             return "message.text is required"
@@ -344,6 +355,15 @@ def event(name: str, user: str, **fields: Any) -> dict[str, Any]:
         body.update({"sender": {"id": user}, "recipient": {"id": OA_ID}})
     body.update(fields)
     return body
+
+
+def submit_info(user: str, name: str, phone: str) -> dict[str, Any]:
+    """The ``user_submit_info`` event after the citizen taps "Gửi" on the form."""
+    return event(
+        "user_submit_info",
+        user,
+        info={"name": name, "phone": phone, "address": "", "city": "", "district": ""},
+    )
 
 
 def message_event(name: str, user_id: str, msg_id: str | None = None, **message: Any):
