@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
 from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
-from handlers import build_registry
+from handlers import announcements, build_registry
 from handlers.capabilities import Capabilities
 from handlers.context import Services
 from handlers.engine import Engine
@@ -201,7 +201,14 @@ async def build_runtime(
         "handoff-retention",
         lambda: forget_old_messages(db, commune, clock, retention),
     )
+    runtime.add_periodic(60, "announcements-resume", functools.partial(resume_fan_out, runtime))
     return runtime
+
+
+async def resume_fan_out(runtime: Runtime) -> None:
+    """Finish any announcement fan-out a crash or restart interrupted, then send."""
+    if await announcements.resume_all(runtime.db, runtime.services):
+        runtime.worker.wake()
 
 
 async def prune_inbound_events(db: Database, clock: Callable[[], dt.datetime]) -> int:

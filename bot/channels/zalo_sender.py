@@ -40,8 +40,11 @@ from bot.channels.zalo_status import ZaloStatus, classify
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.channels.zalo_zns import ZnsNotifier
 from bot.delivery import SendResult
+from bot.rate_limit import RateLimiter
+from handlers.announcements import ANNOUNCEMENT_META
 from handlers.capabilities import Capabilities
 from handlers.types import Button, Reply, shorten
+from handlers.villages import TAG_KIND
 from storage.db import Database
 from storage.outbox import ClaimedMessage
 
@@ -64,6 +67,11 @@ CAPABILITIES = Capabilities(
 
 RATE_LIMIT_WAIT = 60.0
 NO_TOKEN_WAIT = 300.0
+TAG_PATH = "/v2.0/oa/tag/tagfollower"
+UNTAG_PATH = "/v2.0/oa/tag/rmfollowerfromtag"
+NOT_REACHED = "ngoài cửa sổ nhắn tin Zalo"
+# about 4,000 requests a minute per app: stay well below, leaving room for replies
+SENDS_PER_SECOND = 40.0
 
 
 def zalo_button(button: Button) -> dict[str, Any] | None:
@@ -127,10 +135,10 @@ class ZaloSender:
         self.db = db
         self.status = status or ZaloStatus(tokens.clock)
         self.zns: ZnsNotifier | None = None  # set when ZALO_ZNS_TEMPLATE_ID is configured
+        self.limiter = RateLimiter(SENDS_PER_SECOND)
         self.form: Callable[[], dict[str, Any] | None] = lambda: None  # the contact form
 
     async def send(self, message: ClaimedMessage) -> SendResult:
-        parts = render(Reply.from_dict(message.body), form=self.form())
         paused = self.status.pause_left()
         if paused > 0:
             error = f"Zalo {self.status.config_error}: kênh tạm dừng vì lỗi cấu hình OA"
@@ -138,6 +146,13 @@ class ZaloSender:
         token = await self.tokens.access_token()
         if not token:
             return SendResult.paused("Zalo: chưa có access token dùng được", NO_TOKEN_WAIT)
+        if message.kind == TAG_KIND:
+            return await self._tag(message, token)
+        await self.limiter.wait()
+        reply = Reply.from_dict(message.body)
+        parts = render(reply, form=self.form())
+        if reply.meta.get(ANNOUNCEMENT_META):
+            return await self._announce(message, parts, token)
         if self.zns is not None and await self.zns.window_closed(message, token):
             note = await self.zns.after_window(message, token)
             return SendResult.deferred(f"Zalo: quá thời hạn nhắn tin; {note}")
@@ -151,6 +166,39 @@ class ZaloSender:
             return result
 
         return await send_parts(self.db, message, parts, send_one)
+
+    async def _tag(self, message: ClaimedMessage, token: str) -> SendResult:
+        """Tag the follower with their village (``handlers.villages``); the old tag removed."""
+        body = message.body
+        try:
+            old = str(body.get("untag") or "")
+            if old:
+                await self.api.post_json(
+                    token, UNTAG_PATH, {"user_id": message.recipient, "tag_name": old}
+                )
+            result = await self.api.post_json(
+                token, TAG_PATH, {"user_id": message.recipient, "tag_name": str(body["tag"])}
+            )
+        except (TimeoutError, aiohttp.ClientError, ZaloHttpError) as err:
+            return SendResult.retry(f"Zalo tag: {type(err).__name__}")
+        if result.ok:
+            return SendResult.ok()
+        kind = classify(result.error)
+        error = f"Zalo tag {result.error}: {result.message}"
+        return SendResult.retry(error) if kind in ("retry", "token") else SendResult.failed(error)
+
+    async def _announce(
+        self, message: ClaimedMessage, parts: list[dict[str, Any]], token: str
+    ) -> SendResult:
+        """An announcement: outside the window it is not reached (no ZNS, no later resend)."""
+        result = SendResult.ok()
+        for part in parts:
+            result, token = await self._send_part(message.recipient, part, token)
+            if result.outcome != "sent":
+                break
+        if result.outcome == "deferred":
+            return SendResult.failed(f"{NOT_REACHED} ({result.error})")
+        return result
 
     async def _send_part(
         self, recipient: str, part: dict[str, Any], token: str

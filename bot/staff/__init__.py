@@ -16,6 +16,7 @@ from bot.keys import RUNTIME
 from bot.runtime import Runtime
 from bot.staff import (
     accounts,
+    announcements,
     api,
     auth,
     bootstrap,
@@ -87,6 +88,9 @@ def routes(staff_app: web.Application) -> None:
     r.add_post("/accounts/{account_id}/activate", accounts.activate)
     r.add_post("/accounts/{account_id}/reset-password", accounts.reset_password)
     r.add_post("/accounts/{account_id}/revoke-sessions", accounts.revoke_sessions)
+    r.add_get("/announcements", announcements.list_page)
+    r.add_post("/announcements", announcements.create)
+    r.add_get("/announcements/{announcement_id}", announcements.detail)
     r.add_get("/handoff", handoff_pages.inbox)
     r.add_get("/handoff/{conversation_id}", handoff_pages.detail)
     r.add_post("/handoff/{conversation_id}/reply", handoff_pages.reply)

@@ -21,6 +21,7 @@ from handlers.chat import (
     offer,
     privacy,
     rating,
+    villages,
 )
 from handlers.chat.drafts import DraftChoice
 from handlers.payloads import AskPayload, EntryPayload, MenuPage, TopicPayload
@@ -30,6 +31,7 @@ from handlers.texts.handoff import HandoffTexts
 from handlers.texts.intake import IntakeTexts
 from handlers.texts.lookup import LookupTexts
 from handlers.texts.privacy import PrivacyTexts
+from handlers.texts.villages import VillageTexts
 from handlers.workflow.buttons import AnswerQuestion, Rating, Track
 
 
@@ -46,6 +48,9 @@ def register(registry: Registry) -> None:
     registry.command("tracuu", help=(LookupTexts, "command_help"))(lookup.cmd_lookup)
     registry.command("xoadulieu", help=(PrivacyTexts, "command_help"))(privacy.cmd_erase)
     registry.command("canbo", help=(HandoffTexts, "command_help"))(handoff.cmd_handoff)
+    registry.command("thon", help=(VillageTexts, "help_village"))(villages.cmd_village)
+    registry.command("tatthongbao", help=(VillageTexts, "help_off"))(villages.cmd_off)
+    registry.command("batthongbao", help=(VillageTexts, "help_on"))(villages.cmd_on)
 
     registry.trigger(menu.MENU_TRIGGER, "menu")
     # The main menu's words typed bare, as older users do: "gui kien nghi", "kiến nghị".
@@ -68,6 +73,7 @@ def register(registry: Registry) -> None:
     registry.payload(Track)(lookup.on_track)
     registry.payload(AnswerQuestion)(followup.on_answer_question)
     registry.payload(Rating)(rating.on_rating)
+    registry.payload(villages.VillagePick)(villages.on_pick)
 
     registry.interceptor(handoff.in_handoff)  # first: while staff handle it, the bot is quiet
     registry.interceptor(typed_choices.typed_choice)

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from handlers import villages
 from handlers.context import Txn
 from handlers.workflow.notices import queue_staff_notice
 from handlers.workflow.similar import norm_content
 from storage import petitions as repo
-from storage.models import Petition
+from storage.models import ChannelIdentity, Petition
 
 
 async def file_petition(
@@ -64,4 +65,8 @@ async def file_petition(
         created_by_staff_id=created_by_staff_id,
     )
     queue_staff_notice(txn, petition)
+    if village and identity_id is not None:
+        identity = await txn.session.get(ChannelIdentity, identity_id)
+        if identity is not None:  # remembered for the village's announcements
+            await villages.remember(txn.session, profile, identity, village, txn.now)
     return petition

@@ -1,4 +1,4 @@
-"""Consent for the phone, Zalo's way: the request_user_info form and the user_submit_info answer."""
+"""Consent for the phone, Zalo's way: the request_user_info form, the user_submit_info answer."""
 
 from __future__ import annotations
 
