@@ -115,6 +115,17 @@ class HandoffSettings:
     close_after_hours: int = 24
 
 
+# The OA menu items a commune sets in Zalo OA Manager (a tap arrives as the item's text) and the
+# action each stands for; a profile's ``oa_menu`` replaces them (phrase: action).
+OA_MENU_ACTIONS = frozenset({"kiennghi", "tracuu", "hoi", "canbo", "menu"})
+DEFAULT_OA_MENU: tuple[tuple[str, str], ...] = (
+    ("Gửi kiến nghị", "kiennghi"),
+    ("Tra cứu kiến nghị", "tracuu"),
+    ("Hỏi thủ tục", "hoi"),
+    ("Gặp cán bộ", "canbo"),
+)
+
+
 @dataclass(frozen=True)
 class CommuneProfile:
     """One commune's data; see ``data/profile-sample.yaml`` for every field."""
@@ -143,6 +154,7 @@ class CommuneProfile:
     leaders: tuple[Person, ...] = ()
     chairman_reception: str = ""
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
+    oa_menu: tuple[tuple[str, str], ...] = DEFAULT_OA_MENU
 
     def village(self, village_id: str) -> Village | None:
         """The village with this id, or None."""
@@ -170,6 +182,7 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "villages",
         "voter_meetings",
         "citizen_reception_rule",
+        "oa_menu",
         "citizen_reception",
         "digital_plan",
         "digital_classes",

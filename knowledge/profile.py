@@ -16,6 +16,8 @@ from typing import Any
 
 from knowledge.commune import (
     BUNDLED_PROFILE,
+    DEFAULT_OA_MENU,
+    OA_MENU_ACTIONS,
     PROFILE_KEYS,
     Category,
     Committee,
@@ -284,7 +286,27 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
         leaders=_people(data.get("leaders"), source, data, "leaders"),
         chairman_reception=str(data.get("chairman_reception") or "").strip(),
         handoff=_handoff(data, source),
+        oa_menu=_oa_menu(data, source),
     )
+
+
+def _oa_menu(data: dict[str, Any], source: Any) -> tuple[tuple[str, str], ...]:
+    """``oa_menu: {"Gửi kiến nghị": kiennghi, …}``: the OA menu's phrases and their actions."""
+    raw = data.get("oa_menu")
+    if raw is None:
+        return DEFAULT_OA_MENU
+    if not isinstance(raw, dict) or not raw:
+        raise ProfileError(f"{_loc(source, data, 'oa_menu')}: oa_menu phải là bảng cụm từ: việc")
+    items = []
+    for phrase, action in raw.items():
+        if str(action) not in OA_MENU_ACTIONS or not str(phrase).strip():
+            allowed = ", ".join(sorted(OA_MENU_ACTIONS))
+            raise ProfileError(
+                f"{_loc(source, data, 'oa_menu')}: '{phrase}: {action}' — việc phải là một "
+                f"trong {allowed}"
+            )
+        items.append((str(phrase).strip()[:100], str(action)))
+    return tuple(items)
 
 
 def read_profile_file(path: str | Path | None) -> tuple[Path, Any]:

@@ -18,6 +18,7 @@ from handlers.chat import (
     intake,
     lookup,
     menu,
+    oa_menu,
     offer,
     privacy,
     rating,
@@ -77,6 +78,7 @@ def register(registry: Registry) -> None:
 
     registry.interceptor(handoff.in_handoff)  # first: while staff handle it, the bot is quiet
     registry.interceptor(typed_choices.typed_choice)
+    registry.interceptor(oa_menu.menu_phrase)  # a tap on the Zalo OA menu, or its words typed
     registry.interceptor(lookup.code_interceptor)
     registry.interceptor(followup.answer_interceptor)
     registry.interceptor(handoff.asks_for_person)  # last: "cho tôi gặp cán bộ" outside a flow

@@ -63,3 +63,9 @@ def test_submit_info_is_read_as_the_citizens_own_contact() -> None:
     assert parsed.inbound is not None and parsed.inbound.contact is not None
     assert parsed.inbound.contact.phone == "+84912345678"
     assert parsed.inbound.contact.name == "Bình"
+
+
+async def test_a_zalo_menu_tap_starts_the_petition(zalo) -> None:
+    chat = zalo.chat()
+    await chat.say("Gửi kiến nghị")  # no button was offered: this came from the OA menu
+    assert "bước 1/5" in chat.text
