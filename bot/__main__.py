@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     link.set_defaults(func=cmd_zalo)
     exchange = zalo_sub.add_parser("exchange", help="đổi mã code lấy cặp token, lưu vào CSDL")
     exchange.add_argument("code", help="giá trị code=… trên thanh địa chỉ trình duyệt")
+    exchange.add_argument(
+        "--verifier",
+        default=None,
+        help="code_verifier của code challenge cố định đặt trên Zalo for Developers "
+        "(khi dùng liên kết do trang quản lý tạo; mặc định ZALO_CODE_VERIFIER)",
+    )
     exchange.set_defaults(func=cmd_zalo)
     return parser
 
@@ -152,7 +158,8 @@ def cmd_zalo(args: argparse.Namespace) -> int:
     from bot.channels import zalo_auth
 
     value = args.redirect_uri if args.zalo_command == "link" else args.code
-    return zalo_auth.main([args.zalo_command, value])
+    extra = ["--verifier", args.verifier] if getattr(args, "verifier", None) else []
+    return zalo_auth.main([args.zalo_command, value, *extra])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,7 @@ from aiohttp import web
 
 from bot.channels.webhook import forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_events import parse_event
+from bot.channels.zalo_events import describe_refusal, parse_event
 from bot.channels.zalo_sender import CAPABILITIES, ZaloSender, contact_form
 from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
@@ -163,6 +163,10 @@ class ZaloChannel:
         if not hmac.compare_digest(app_id.encode("utf-8"), self.app_id.encode("utf-8")) or not (
             signature_ok(header, app_id, raw, timestamp, self.oa_secret_key)
         ):
+            log.warning(
+                "Zalo: từ chối một yêu cầu webhook (%s)",
+                describe_refusal(data, header, self.app_id, len(raw)),
+            )
             return forbidden()
         if is_stale(timestamp):
             log.warning("Zalo: bỏ qua một sự kiện đã cũ (quá %s ngày)", MAX_EVENT_AGE.days)

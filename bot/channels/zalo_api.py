@@ -144,16 +144,13 @@ class ZaloApi:
             {"refresh_token": refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"}
         )
 
-    async def exchange_code(self, code: str, code_verifier: str) -> TokenGrant:
-        """Trade the authorisation code of the first OAuth v4 (PKCE) consent for a pair."""
-        return await self._grant(
-            {
-                "code": code,
-                "app_id": self.app_id,
-                "grant_type": "authorization_code",
-                "code_verifier": code_verifier,
-            }
-        )
+    async def exchange_code(self, code: str, code_verifier: str = "") -> TokenGrant:
+        """Trade the authorisation code of the first OAuth v4 consent for a pair; the PKCE
+        ``code_verifier`` is sent only when there is one (a console link may carry none)."""
+        form = {"code": code, "app_id": self.app_id, "grant_type": "authorization_code"}
+        if code_verifier:
+            form["code_verifier"] = code_verifier
+        return await self._grant(form)
 
     async def _grant(self, form: dict[str, str]) -> TokenGrant:
         try:

@@ -6,8 +6,13 @@ administrator consents in a browser, Zalo sends them back with a one-time ``code
 
     python -m bot zalo link https://YOUR-DOMAIN/zalo-callback
         prints the consent URL to open, and keeps the PKCE verifier in var/zalo-oauth.json
-    python -m bot zalo exchange CODE
+    python -m bot zalo exchange CODE [--verifier V]
         trades the code for the first pair and stores it in the database (DATABASE_URL)
+
+Zalo's current console can also generate the consent link itself, with the one callback URL and
+the fixed code challenge saved in the app: then pass that challenge's verifier with
+``--verifier`` (or ZALO_CODE_VERIFIER) — a different redirect or challenge fails the exchange
+(-14003). A link made without PKCE needs no verifier: ``exchange`` then sends none.
 
 Token values are never printed. The redirect URI must be the "Callback URL" set in the app on
 Zalo for Developers; the bot need not serve it — the code is read from the browser's address bar.
@@ -69,19 +74,31 @@ def consent_link(settings: Settings, redirect_uri: str, state_file: Path = STATE
     return f"{settings.zalo_oauth_base_url}{PERMISSION_PATH}?{query}"
 
 
-async def exchange(settings: Settings, code: str, state_file: Path = STATE_FILE) -> str:
-    """Trade ``code`` for the first pair and store it; returns a line to print."""
+async def _saved_verifier(state_file: Path) -> str:
+    """The verifier ``link`` kept, or "" when no link was made on this machine."""
+    try:
+        saved = await asyncio.to_thread(state_file.read_text, "utf-8")
+        return str(json.loads(saved)["code_verifier"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+async def exchange(
+    settings: Settings, code: str, state_file: Path = STATE_FILE, verifier: str | None = None
+) -> str:
+    """Trade ``code`` for the first pair and store it; returns a line to print.
+
+    The verifier: the one given (``--verifier``), else ZALO_CODE_VERIFIER (the console's fixed
+    challenge), else the one ``link`` kept; with none, the exchange is made without PKCE."""
     if not settings.zalo_enabled:
         raise ConfigError(
             "ZALO_APP_ID", "cần đặt ZALO_APP_ID, ZALO_APP_SECRET và ZALO_OA_SECRET_KEY"
         )
-    try:
-        saved = await asyncio.to_thread(state_file.read_text, "utf-8")
-        verifier = json.loads(saved)["code_verifier"]
-    except (OSError, ValueError, KeyError):
-        raise ConfigError(
-            "ZALO_OAUTH", f"không thấy {state_file}: chạy bước 'link' trước (trên máy này)"
-        ) from None
+    verifier = (
+        (verifier or "").strip()
+        or settings.zalo_code_verifier.strip()
+        or await _saved_verifier(state_file)
+    )
     api = ZaloApi(
         settings.zalo_api_base_url,
         settings.zalo_oauth_base_url,
@@ -121,6 +138,9 @@ async def exchange(settings: Settings, code: str, state_file: Path = STATE_FILE)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    verifier = None
+    if len(args) == 4 and args[0] == "exchange" and args[2] == "--verifier":
+        verifier, args = args[3], args[:2]
     if len(args) != 2 or args[0] not in ("link", "exchange"):
         print(__doc__)
         return 2
@@ -132,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Sau đó chạy: python -m bot zalo exchange <code>")
             print("(<code> là giá trị code=… trên thanh địa chỉ của trình duyệt)")
         else:
-            print(asyncio.run(exchange(settings, args[1])))
+            print(asyncio.run(exchange(settings, args[1], verifier=verifier)))
     except ConfigError as err:
         print(f"Lỗi cấu hình — {err.variable}: {err.problem}", file=sys.stderr)
         return 2

@@ -171,8 +171,6 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
         phone = as_str(info.get("phone"))
         if not phone:
             return ParsedEvent(name, None)
-        if phone.startswith("84"):
-            phone = "+" + phone  # Zalo gives "84912345678": the international form
         contact = Contact(phone=phone, name=as_str(info.get("name")) or None)
         return ParsedEvent(
             name, inbound(contact=contact, external_id=external_id, meta={"own_contact": True})
@@ -220,3 +218,16 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
         )
 
     return ParsedEvent(name, None)
+
+
+def describe_refusal(data: dict[str, Any], header: str, app_id: str, size: int) -> str:
+    """What a refused webhook request looked like, for an admin checking the registration:
+    the shape only (which check failed, the event's name, the body's size), never content."""
+    parts = [
+        f"event_name={as_str(data.get('event_name'))[:40] or '?'}",
+        f"app_id={'khớp' if as_str(data.get('app_id')) == app_id else 'KHÁC'}",
+        f"chữ ký={'có' if header.strip() else 'KHÔNG CÓ'}",
+        f"timestamp={'có' if as_str(data.get('timestamp')) else 'không có'}",
+        f"{size} byte",
+    ]
+    return ", ".join(parts)

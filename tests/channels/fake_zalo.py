@@ -104,17 +104,27 @@ class FakeZalo:
         self.refresh_tokens.add(refresh)
         return access, refresh
 
-    def issue_code(self, code_challenge: str) -> str:
-        """What the consent page hands back in the redirect (single use, bound to PKCE)."""
+    def issue_code(self, code_challenge: str | None) -> str:
+        """What the consent page hands back in the redirect (single use, bound to PKCE; None:
+        a link made without a challenge, which needs no verifier)."""
         code = "code-" + secrets.token_hex(6)
         self.codes[code] = code_challenge
         return code
 
     def _authorization_code(self, code: str, verifier: str) -> web.Response:
+        known = code in self.codes
         challenge = self.codes.pop(code, None)
         digest = hashlib.sha256(verifier.encode()).digest()
         expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-        if challenge is None or challenge != expected:
+        if known and challenge is not None and verifier and challenge != expected:
+            return web.json_response(
+                {"error": -14003, "error_name": "Invalid code verifier", "error_description": ""}
+            )
+        if (
+            not known
+            or (challenge is not None and challenge != expected)
+            or (challenge is None and verifier)
+        ):
             return web.json_response(
                 {
                     "error": -14019,

@@ -61,7 +61,7 @@ async def test_typing_the_number_still_works_next_to_the_form(zalo) -> None:
 def test_submit_info_is_read_as_the_citizens_own_contact() -> None:
     parsed = parse_event(zl.submit_info("123", "Bình", "84912345678"))
     assert parsed.inbound is not None and parsed.inbound.contact is not None
-    assert parsed.inbound.contact.phone == "+84912345678"
+    assert parsed.inbound.contact.phone == "84912345678"  # normalize_phone reads it
     assert parsed.inbound.contact.name == "Bình"
 
 
