@@ -45,8 +45,9 @@ HealthCheck = Callable[[], Awaitable[str]]  # "ok" | "degraded" | "off"
 AttachmentFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]  # ref -> (bytes, mime type)
 INBOUND_RETENTION = dt.timedelta(days=14)
 WEB_CHANNEL = "web"
-# The web chat page: replies in the HTTP response, pushes fetched by the page, no photo upload.
-WEB = Capabilities(inline_replies=True, accepts_media=False)
+# The web chat page: replies in the HTTP response, pushes fetched by the page; photos are
+# uploaded to /api/chat/upload (bot.webchat_media).
+WEB = Capabilities(inline_replies=True, accepts_media=True)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot import webchat_media
 from bot.keys import RUNTIME
 from bot.runtime import WEB, WEB_CHANNEL
+from bot.webchat_media import ExtraError, inbound_extras
 from handlers.types import Inbound
 from storage import outbox
 
@@ -74,7 +76,11 @@ async def post_chat(request: web.Request) -> web.Response:
         return _bad("user_id phải là chuỗi 1–64 ký tự (chữ, số, - _ . :).")
     text = body.get("text")
     payload = body.get("payload")
-    if text is None and payload is None:
+    try:
+        extras = inbound_extras(body)
+    except ExtraError as err:
+        return _bad(str(err))
+    if text is None and payload is None and not extras:
         return _bad('Cần có "text" hoặc "payload".')
     if text is not None and not isinstance(text, str):
         return _bad('"text" phải là chuỗi.')
@@ -97,6 +103,7 @@ async def post_chat(request: web.Request) -> web.Response:
             payload=payload,
             external_id=f"{user_id}:{message_id}" if message_id else None,
             capabilities=WEB,
+            **extras,
         )
     )
     return _json({"replies": [r.to_dict() for r in result.replies], "duplicate": result.duplicate})
@@ -136,3 +143,4 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/api/chat", post_chat)
     app.router.add_get("/api/chat/messages", get_messages)
     app.router.add_static("/static/", STATIC_DIR, append_version=True)
+    webchat_media.setup(app)

@@ -94,6 +94,20 @@
         el = document.createElement("a");
         el.href = b.url; el.target = "_blank"; el.rel = "noopener";
         el.textContent = b.text + " ↗";
+      } else if (b.request === "location") {
+        el = document.createElement("button");
+        el.type = "button";
+        el.textContent = b.text;
+        el.className = "share";
+        if (live) { el.addEventListener("click", shareLocation); } else { el.disabled = true; }
+      } else if (b.request === "contact") {
+        el = document.createElement("button");
+        el.type = "button";
+        el.textContent = b.text;
+        el.className = "share";
+        if (live) {
+          el.addEventListener("click", function () { showContactForm(row); });
+        } else { el.disabled = true; }
       } else if (b.payload) {
         el = document.createElement("button");
         el.type = "button";
@@ -175,6 +189,66 @@
     }).then(function () { sendBtn.disabled = false; reveal(anchor); });
   }
 
+  // "Share my location": only after the citizen taps, and the browser asks them first.
+  function shareLocation() {
+    if (!navigator.geolocation) {
+      addBubble("bot note", "Trình duyệt không gửi được vị trí. Bạn gõ tên thôn, địa điểm nhé.");
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      send({ location: { latitude: pos.coords.latitude, longitude: pos.coords.longitude } },
+        "📍 Vị trí của tôi");
+    }, function () {
+      addBubble("bot note", "Chưa lấy được vị trí (bạn chưa cho phép?). Bạn gõ tên thôn, địa điểm nhé.");
+    }, { enableHighAccuracy: true, timeout: 15000 });
+  }
+
+  // The contact step: name and phone in a small form, sent as the citizen's own contact.
+  function showContactForm(row) {
+    if (row.querySelector("form")) { return; }
+    var f = document.createElement("form");
+    f.className = "contact-form";
+    f.innerHTML = '<label>Họ tên <input name="name" maxlength="100" autocomplete="name"></label>' +
+      '<label>Số điện thoại <input name="phone" type="tel" maxlength="20" required autocomplete="tel"></label>' +
+      '<button type="submit">Gửi thông tin</button>';
+    f.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var name = f.elements.name.value.trim();
+      var phone = f.elements.phone.value.trim();
+      if (!phone) { return; }
+      f.remove();
+      send({ contact: { name: name, phone: phone } }, "📱 " + (name ? name + ", " : "") + phone);
+    });
+    row.appendChild(f);
+    f.elements.name.focus();
+  }
+
+  // Photos from the camera or the gallery, one upload each (the server checks and cleans them).
+  function uploadPhotos(list) {
+    Array.prototype.forEach.call(list, function (file) {
+      addBubble("me", "📷 " + file.name); save({ who: "me", text: "📷 " + file.name });
+      if (file.size > 10 * 1024 * 1024) {
+        addBubble("bot note", "Ảnh nặng quá 10 MB, bạn chọn ảnh nhỏ hơn nhé.");
+        return;
+      }
+      var data = new FormData();
+      data.append("user_id", userId);
+      data.append("file", file, file.name);
+      fetch("/api/chat/upload", { method: "POST", body: data }).then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, data: body }; });
+      }).then(function (res) {
+        if (!res.ok) { addBubble("bot note", res.data.error || "Chưa gửi được ảnh."); return; }
+        var first = null;
+        res.data.replies.forEach(function (r) {
+          var bubble = showReply(r, true); first = first || bubble; save({ who: "bot", reply: r });
+        });
+        reveal(first);
+      }).catch(function () {
+        addBubble("bot note", "Không kết nối được. Bạn gửi lại ảnh nhé.");
+      });
+    });
+  }
+
   function poll() {
     fetch("/api/chat/messages?user_id=" + encodeURIComponent(userId) + "&after=" + lastPushId)
       .then(function (res) { return res.ok ? res.json() : { messages: [] }; })
@@ -203,6 +277,12 @@
   });
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
+  });
+  var photoInput = document.getElementById("photo");
+  document.getElementById("photo-btn").addEventListener("click", function () { photoInput.click(); });
+  photoInput.addEventListener("change", function () {
+    uploadPhotos(photoInput.files);
+    photoInput.value = "";
   });
   document.getElementById("menu-btn").addEventListener("click", function () {
     send({ payload: "cmd:menu" }, "Menu");
