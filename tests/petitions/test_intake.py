@@ -521,15 +521,15 @@ async def test_cancel_and_help(client, runtime) -> None:
 
 
 async def test_prompts_fit_the_channel_and_the_story_suggests_the_village(client, runtime) -> None:
-    """The web chat cannot send photos, so it is not asked for any; Telegram is. A village the
-    story names is offered first at the place step."""
+    """The web chat sends photos (the 📷 button) like Telegram, so it is asked for them. A
+    village the story names is offered first at the place step."""
     chat = WebChat(client)
     await chat.say("/kiennghi")
     await chat.press("Môi trường")
-    assert "ảnh chụp" not in chat.text
+    assert "ảnh chụp" in chat.text
     story = "Cống thoát nước trước nhà văn hóa thôn 5 bị tắc, mưa xuống nước tràn ra đường"
     await chat.say(story)
-    assert "thêm ảnh" not in chat.text and "Xong" in chat.text
+    assert "Xong" in chat.text
     assert story not in chat.text  # just sent: not echoed back
     await chat.say("Đã báo trưởng thôn từ tháng trước")
     assert story in chat.text  # two parts: the whole content is shown
