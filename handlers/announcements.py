@@ -99,6 +99,7 @@ def _recipients(announcement: Announcement):
             ChannelIdentity.commune_id == announcement.commune_id,
             ChannelIdentity.channel.in_(CHANNELS),
             ChannelIdentity.active.is_(True),
+            ~ChannelIdentity.external_user_id.startswith("anon:"),  # Zalo anonymous chats
             or_(prefs.announcements_off.is_(None), prefs.announcements_off.is_(False)),
             ~already,
         )

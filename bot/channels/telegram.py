@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.channels.logs import quiet_library_logs
 from bot.channels.telegram_inbound import bot_id_from_token, parse_update
@@ -76,6 +76,10 @@ class TelegramChannel:
             .write_timeout(20)
             .pool_timeout(10)
             .get_updates_read_timeout(40)
+            # Telegram's flood limits (about 30 messages a second, 20 a minute per group):
+            # announcements and notices queue up behind it instead of earning 429s; a 429 that
+            # still comes is not retried here but by the outbox, which honours retry_after
+            .rate_limiter(AIORateLimiter(max_retries=0))
         )
         files = file_base_url(settings.telegram_api_base_url)
         if files:

@@ -45,7 +45,7 @@ from telegram.error import (
 )
 
 from bot.channels.parts import send_parts
-from bot.channels.text_split import split_text
+from bot.channels.text_split import split_utf16
 from bot.delivery import SendResult
 from handlers.capabilities import Capabilities
 from handlers.payloads import digest, fits
@@ -110,7 +110,7 @@ def keyboard(buttons: list[Button]) -> Markup:
 
 def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[Part]:
     """The messages that carry one reply, in order."""
-    chunks = split_text(reply.text.strip() or EMPTY_TEXT, limit)
+    chunks = split_utf16(reply.text.strip() or EMPTY_TEXT, limit)  # Telegram counts UTF-16
     markup = keyboard(reply.buttons)
     parts = [Part(html.escape(chunk, quote=False), None) for chunk in chunks[:-1]]
     parts.append(Part(html.escape(chunks[-1], quote=False), markup))

@@ -33,6 +33,23 @@ def split_text(text: str, limit: int) -> list[str]:
     return parts or [""]
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts a message's length in UTF-16 code units: an emoji counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_utf16(text: str, limit: int) -> list[str]:
+    """``split_text`` with ``limit`` in UTF-16 code units (Telegram's 4,096): split by
+    characters, and while a part is still too long, again with proportionally fewer."""
+    chars = limit
+    while True:
+        parts = split_text(text, chars)
+        worst = max(utf16_length(p) for p in parts)
+        if worst <= limit or chars == 1:
+            return parts
+        chars = max(1, min(chars - 1, chars * limit // worst))
+
+
 def _cut_point(text: str, limit: int) -> int:
     window = text[: limit + 1]
     floor = int(limit * _MIN_FILL)

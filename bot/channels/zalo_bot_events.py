@@ -30,6 +30,13 @@ def parse_update(data: dict[str, Any]) -> tuple[str, Inbound | None]:
     update = unwrap(data)
     name = as_str(update.get("event_name"))
     message = as_dict(update.get("message"))
+    if not name:  # a getUpdates result may carry no event_name: read the message itself
+        if isinstance(message.get("text"), str):
+            name = "message.text.received"
+        elif message.get("photo_url") or message.get("photo"):
+            name = "message.image.received"
+        elif message.get("sticker"):
+            name = "message.sticker.received"
     chat = as_dict(message.get("chat"))
     if as_str(chat.get("chat_type")).upper() not in ("", "PRIVATE"):
         return name, None  # group chats are not conversations

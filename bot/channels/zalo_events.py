@@ -16,6 +16,7 @@ from typing import Any
 from handlers.types import Attachment, Contact, Inbound, Location
 
 CHANNEL = "zalo"
+ANONYMOUS_PREFIX = "anon:"
 
 # Events the OA itself causes or that need no answer: acknowledged silently.
 QUIET_EVENTS = frozenset(
@@ -174,6 +175,25 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
         contact = Contact(phone=phone, name=as_str(info.get("name")) or None)
         return ParsedEvent(
             name, inbound(contact=contact, external_id=external_id, meta={"own_contact": True})
+        )
+
+    if name == "anonymous_send_text":
+        # An anonymous chat (from a Zalo search or an ad): answered through /v2.0/oa/message
+        # with both ids, so the recipient key carries them (see ZaloSender).
+        conversation = as_str(message.get("conversation_id")) or as_str(
+            data.get("conversation_id")
+        )
+        text = message.get("text")
+        if not conversation:
+            return ParsedEvent(name, None)
+        return ParsedEvent(
+            name,
+            inbound(
+                user_key=f"{ANONYMOUS_PREFIX}{sender}:{conversation}",
+                text=text if isinstance(text, str) else "",
+                external_id=external_id,
+            ),
+            may_be_button=True,
         )
 
     if name == "user_send_text":

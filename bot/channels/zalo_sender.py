@@ -36,6 +36,7 @@ import aiohttp
 from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
 from bot.channels.zalo_api import ApiResult, ZaloApi, ZaloHttpError
+from bot.channels.zalo_events import ANONYMOUS_PREFIX
 from bot.channels.zalo_status import ZaloStatus, classify
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.channels.zalo_zns import ZnsNotifier
@@ -68,6 +69,7 @@ CAPABILITIES = Capabilities(
 RATE_LIMIT_WAIT = 60.0
 NO_TOKEN_WAIT = 300.0
 TAG_PATH = "/v2.0/oa/tag/tagfollower"
+ANONYMOUS_PATH = "/v2.0/oa/message"
 UNTAG_PATH = "/v2.0/oa/tag/rmfollowerfromtag"
 NOT_REACHED = "ngoài cửa sổ nhắn tin Zalo"
 # about 4,000 requests a minute per app: stay well below, leaving room for replies
@@ -207,7 +209,16 @@ class ZaloSender:
         refreshed = False
         while True:
             try:
-                result = await self.api.send(token, recipient, part)
+                if recipient.startswith(ANONYMOUS_PREFIX):
+                    anonymous_id, _, conversation = recipient[len(ANONYMOUS_PREFIX) :].partition(
+                        ":"
+                    )
+                    target = {"anonymous_id": anonymous_id, "conversation_id": conversation}
+                    result = await self.api.post_json(
+                        token, ANONYMOUS_PATH, {"recipient": target, "message": part}
+                    )
+                else:
+                    result = await self.api.send(token, recipient, part)
             except ZaloHttpError as err:
                 if err.status >= 500 or err.status == 429:
                     return SendResult.retry(f"Zalo {err}"), token
