@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import IdentityPrefs, OutboxMessage, ZnsNotice
@@ -103,3 +103,8 @@ async def notice_reach(session: AsyncSession, petition_id: int) -> str | None:
     if latest is None or latest.status == "failed":
         return "waiting"
     return "zns_received" if latest.status == "received" else "zns"
+
+
+async def forget_prefs(session: AsyncSession, identity_id: int) -> None:
+    """/xoadulieu: the village a chat user named goes with the rest of their data."""
+    await session.execute(delete(IdentityPrefs).where(IdentityPrefs.identity_id == identity_id))

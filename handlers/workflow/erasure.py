@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import citizens as store
 from storage import handoff as handoff_store
+from storage import reach
 from storage.models import ChannelIdentity
 
 REDACTED = "[đã xóa]"
@@ -157,6 +158,7 @@ async def erase_identity(
     identity.citizen_id = None
     messages = await store.delete_messages(session, identity.id)
     messages += await handoff_store.forget_identity(session, identity.id, now)
+    await reach.forget_prefs(session, identity.id)  # the village they named, their opt-out
     attachments = await store.delete_attachments(session, petition_ids)
     texts = await scrub_petitions(session, petition_ids, redact)
     texts += await _scrub_messages(session, petition_ids, linked, redact)

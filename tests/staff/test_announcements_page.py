@@ -50,3 +50,19 @@ async def test_the_form_refuses_bad_input_and_sends_a_good_one(runtime, server, 
         viewer = await signed_in(server, "xem")
         agents.append(viewer)
         assert (await viewer.get("/staff/announcements")).status == 403
+
+
+async def test_erasing_my_data_forgets_my_village(runtime, server) -> None:
+    from aiohttp.test_utils import TestClient
+
+    from storage.models import IdentityPrefs
+
+    async with TestClient(server) as client:
+        chat = WebChat(client)
+        await chat.say("/thon Thôn 2")
+        async with runtime.db.read() as session:
+            assert (await session.execute(select(IdentityPrefs))).scalar_one().village == "thon-2"
+        await chat.say("/xoadulieu")
+        await chat.press("Xóa dữ liệu của tôi")
+        async with runtime.db.read() as session:
+            assert (await session.execute(select(IdentityPrefs))).first() is None
