@@ -198,11 +198,18 @@ def check_meeting(
     if errors:
         raise MeetingRefused(errors)
     return MeetingInput(
-        kind=data.kind, date=day, venue=data.venue.strip(), unit=data.unit.strip(),
-        villages=villages, delegates=[" ".join(d.split())[:200] for d in data.delegates if d.strip()],
-        organiser=data.organiser.strip(), attendance=attendance, session_id=data.session_id,
-        notes=data.notes.strip()[:4000], opinions=rows,
-    )  # fmt: skip
+        kind=data.kind,
+        date=day,
+        venue=data.venue.strip(),
+        unit=data.unit.strip(),
+        villages=villages,
+        delegates=[" ".join(d.split())[:200] for d in data.delegates if d.strip()],
+        organiser=data.organiser.strip(),
+        attendance=attendance,
+        session_id=data.session_id,
+        notes=data.notes.strip()[:4000],
+        opinions=rows,
+    )
 
 
 async def enter_meeting(
@@ -216,11 +223,21 @@ async def enter_meeting(
     """Store a checked meeting and its opinions (one petition each), in ``txn``."""
     t = CouncilTexts.of(txn.texts)
     meeting = CouncilMeeting(
-        commune_id=txn.profile.id, kind=data.kind, date=data.date, venue=data.venue,
-        unit=data.unit, villages=data.villages, delegates=data.delegates,
-        organiser=data.organiser, attendance=data.attendance, session_id=data.session_id,
-        notes=data.notes, idempotency_key=key, created_by_staff_id=staff_id, created_at=txn.now,
-    )  # fmt: skip
+        commune_id=txn.profile.id,
+        kind=data.kind,
+        date=data.date,
+        venue=data.venue,
+        unit=data.unit,
+        villages=data.villages,
+        delegates=data.delegates,
+        organiser=data.organiser,
+        attendance=data.attendance,
+        session_id=data.session_id,
+        notes=data.notes,
+        idempotency_key=key,
+        created_by_staff_id=staff_id,
+        created_at=txn.now,
+    )
     txn.session.add(meeting)
     await txn.session.flush()
     created: list[Petition] = []
@@ -265,12 +282,19 @@ def _answer_on_spot(
     petition.resolution = "explained"
     txn.session.add(
         PetitionEvent(
-            petition_id=petition.id, at=txn.now, actor_kind=actor.kind, actor_id=actor.id,
-            actor_label=actor.label[:100], action="answer", from_status="received",
-            to_status=ANSWERED, public_note=row.spot_answer,
-            internal_note=t.event_spot(by=row.spot_by), data={"on_spot": True, "by": row.spot_by},
+            petition_id=petition.id,
+            at=txn.now,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_label=actor.label[:100],
+            action="answer",
+            from_status="received",
+            to_status=ANSWERED,
+            public_note=row.spot_answer,
+            internal_note=t.event_spot(by=row.spot_by),
+            data={"on_spot": True, "by": row.spot_by},
         )
-    )  # fmt: skip
+    )
 
 
 def response_body(meeting: CouncilMeeting, petitions: list[Petition]) -> dict[str, Any]:

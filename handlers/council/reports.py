@@ -44,8 +44,12 @@ from storage import council as repo
 from storage.models import CouncilMeeting, CouncilSession, Petition
 
 LEFT_OUT = (REJECTED, DUPLICATE)
-RECIPIENTS = ("UBND xã", "Ban Thường trực Ủy ban MTTQ Việt Nam xã", "Các đại biểu HĐND xã",
-              "Lưu: VT")  # fmt: skip
+RECIPIENTS = (
+    "UBND xã",
+    "Ban Thường trực Ủy ban MTTQ Việt Nam xã",
+    "Các đại biểu HĐND xã",
+    "Lưu: VT",
+)
 
 
 @dataclass
@@ -89,8 +93,11 @@ def header(profile: CommuneProfile, symbol: str = "BC-HĐND") -> DocumentHeader:
     council = f"HĐND {profile.name}"
     return DocumentHeader(
         issuer=IssuingBody(parent=council, name="Thường trực", in_text=f"Thường trực {council}"),
-        place=place, signature=Signature(name=chair), symbol=symbol, recipients=RECIPIENTS,
-    )  # fmt: skip
+        place=place,
+        signature=Signature(name=chair),
+        symbol=symbol,
+        recipients=RECIPIENTS,
+    )
 
 
 def session_info(profile: CommuneProfile, target: CouncilSession) -> SessionInfo:
@@ -100,9 +107,12 @@ def session_info(profile: CommuneProfile, target: CouncilSession) -> SessionInfo
 
 
 async def load(
-    session: AsyncSession, profile: CommuneProfile, texts: Texts, target: CouncilSession,
+    session: AsyncSession,
+    profile: CommuneProfile,
+    texts: Texts,
+    target: CouncilSession,
     now: dt.datetime,
-) -> SessionData:  # fmt: skip
+) -> SessionData:
     """The session's items (grouped), its spot answers and its meetings."""
     rows = await council_sessions.sessions(session, profile, texts, now)
     petitions = [
@@ -163,7 +173,7 @@ def compilation(profile: CommuneProfile, texts: Texts, data: SessionData) -> Com
                 )
                 for field, group in group_by(items, lambda i: _field(profile, i), order)
             ),
-        )  # fmt: skip
+        )
         for name, items in _ordered(profile, data.items)
     )
     spot = tuple(
@@ -177,11 +187,15 @@ def compilation(profile: CommuneProfile, texts: Texts, data: SessionData) -> Com
     )
     dates = [m.date for m in data.meetings]
     return CompilationReport(
-        header=header(profile), session=session_info(profile, data.target),
-        meetings=len(data.meetings), voters_attending=sum(m.attendance for m in data.meetings),
-        first_meeting=min(dates, default=None), last_meeting=max(dates, default=None),
-        sections=sections, answered_on_spot=spot,
-    )  # fmt: skip
+        header=header(profile),
+        session=session_info(profile, data.target),
+        meetings=len(data.meetings),
+        voters_attending=sum(m.attendance for m in data.meetings),
+        first_meeting=min(dates, default=None),
+        last_meeting=max(dates, default=None),
+        sections=sections,
+        answered_on_spot=spot,
+    )
 
 
 def _responsible(texts: Texts, item: Item) -> str:
@@ -190,15 +204,26 @@ def _responsible(texts: Texts, item: Item) -> str:
 
 def appendix(profile: CommuneProfile, texts: Texts, data: SessionData) -> Appendix:
     sections = tuple(
-        AppendixSection(name, tuple(
-            AppendixRow(i.summary, _responsible(texts, i), i.villages(profile), len(i.members),
-                        i.lead.due_date)
-            for i in items
-        ))
+        AppendixSection(
+            name,
+            tuple(
+                AppendixRow(
+                    i.summary,
+                    _responsible(texts, i),
+                    i.villages(profile),
+                    len(i.members),
+                    i.lead.due_date,
+                )
+                for i in items
+            ),
+        )
         for name, items in _ordered(profile, data.items)
-    )  # fmt: skip
-    return Appendix(header=header(profile, "HĐND"), session=session_info(profile, data.target),
-                    sections=sections)  # fmt: skip
+    )
+    return Appendix(
+        header=header(profile, "HĐND"),
+        session=session_info(profile, data.target),
+        sections=sections,
+    )
 
 
 def resolution_of(petition: Petition) -> Resolution | None:
@@ -218,16 +243,23 @@ def results(
         lead = item.lead
         resolution = resolution_of(lead)
         return ResultItem(
-            summary=item.summary, responsible=_responsible(texts, item),
-            answer=lead.answer or "", resolution=resolution, villages=item.villages(profile),
+            summary=item.summary,
+            responsible=_responsible(texts, item),
+            answer=lead.answer or "",
+            resolution=resolution,
+            villages=item.villages(profile),
             voters=len(item.members),
             deadline=lead.due_date if resolution is Resolution.IN_PROGRESS else None,
             first_raised_session=item.first_raised,
-        )  # fmt: skip
+        )
 
     sections = tuple(
         ResultSection(name, tuple(result(i) for i in items))
         for name, items in _ordered(profile, data.items)
     )
-    return ResultsReport(header=header(profile), session=session_info(profile, data.target),
-                         sections=sections, as_of=vn_today(now))  # fmt: skip
+    return ResultsReport(
+        header=header(profile),
+        session=session_info(profile, data.target),
+        sections=sections,
+        as_of=vn_today(now),
+    )

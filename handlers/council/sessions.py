@@ -38,8 +38,15 @@ class SessionInput:
     note: str = ""
 
 
-def check_session(texts: Texts, number: object, term: object, date: object, title: object = "",
-                  place: object = "", note: object = "") -> SessionInput:  # fmt: skip
+def check_session(
+    texts: Texts,
+    number: object,
+    term: object,
+    date: object,
+    title: object = "",
+    place: object = "",
+    note: object = "",
+) -> SessionInput:
     """Raw values (JSON or a form) → SessionInput; InvalidChange with a Vietnamese message."""
     t = CouncilTexts.of(texts)
     if isinstance(number, str) and number.strip().isdigit():
@@ -56,8 +63,14 @@ def check_session(texts: Texts, number: object, term: object, date: object, titl
     title_text = " ".join(str(title or "").split())
     if len(title_text) > MAX_TITLE or len(str(place or "")) > MAX_TITLE:
         raise InvalidChange(t.session_title_long(max=MAX_TITLE))
-    return SessionInput(number, term_text, day, title_text, str(place or "").strip(),
-                        str(note or "").strip()[:2000])  # fmt: skip
+    return SessionInput(
+        number,
+        term_text,
+        day,
+        title_text,
+        str(place or "").strip(),
+        str(note or "").strip()[:2000],
+    )
 
 
 async def save_session(
@@ -101,10 +114,16 @@ async def sessions(
         while number in numbers:
             number += 1
         row = CouncilSession(
-            commune_id=profile.id, number=number, date=event.date, title=event.title,
-            term=CouncilTexts.of(texts).profile_session_term(), place=event.place,
-            note=event.note, from_profile=True, created_at=now,
-        )  # fmt: skip
+            commune_id=profile.id,
+            number=number,
+            date=event.date,
+            title=event.title,
+            term=CouncilTexts.of(texts).profile_session_term(),
+            place=event.place,
+            note=event.note,
+            from_profile=True,
+            created_at=now,
+        )
         session.add(row)
         rows.append(row)
         added = True
@@ -135,9 +154,11 @@ def window_bounds(
 
 
 async def petitions_for(
-    session: AsyncSession, profile: CommuneProfile, rows: list[CouncilSession],
+    session: AsyncSession,
+    profile: CommuneProfile,
+    rows: list[CouncilSession],
     target: CouncilSession,
-) -> list[Petition]:  # fmt: skip
+) -> list[Petition]:
     """The petitions compiled for ``target`` (moved there, or unmoved in its window)."""
     start, end = window_bounds(rows, target)
     return await repo.petitions_of_session(session, profile.id, target, rows, start, end)
