@@ -19,6 +19,7 @@ from bot.staff import (
     api,
     auth,
     bootstrap,
+    council_api,
     exports,
     gaps,
     handoff_api,
@@ -115,6 +116,13 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/api/petitions", api.list_petitions)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)
+    r.add_get("/api/sessions", council_api.list_sessions)
+    r.add_post("/api/sessions", council_api.create_session)
+    r.add_put("/api/sessions/{session_id}", council_api.update_session)
+    r.add_get("/api/sessions/{session_id}/report.docx", council_api.session_report)
+    r.add_get("/api/sessions/{session_id}/supervision", council_api.session_supervision)
+    r.add_post("/api/meetings", council_api.create_meeting)
+    r.add_get("/api/meetings/{meeting_id}", council_api.get_meeting)
     r.add_static("/static/", STATIC_DIR)
 
 

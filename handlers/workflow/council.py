@@ -20,6 +20,7 @@ from handlers.workflow.changes import Actor, Change, InvalidChange
 from handlers.workflow.states import ANSWERED, FINAL_STATES, FORWARDED
 from handlers.workflow.transitions import TRANSITIONS
 from storage import council as council_repo
+from storage import petitions as petitions_repo
 from storage.models import CouncilSession, Petition, PetitionEvent
 
 MAX_SUMMARY = 1000
@@ -174,3 +175,35 @@ async def spread_to_group(
             member.resolution = petition.resolution
         done += 1
     return done
+
+
+async def apply_council_change(
+    txn: Txn,
+    petition: Petition,
+    actor: Actor,
+    *,
+    summary: str | None = None,
+    session_id: int | None = None,
+    group_code: str | None = None,
+    resolution: str | None = None,
+) -> list[PetitionEvent]:
+    """The council fields of one staff change, in order: summary, session, group, resolution."""
+    events = []
+    if summary is not None:
+        events.append(await set_summary(txn, petition, actor, summary))
+    if session_id is not None:
+        target = await council_repo_session(txn, session_id)
+        if target is None:
+            raise InvalidChange(_texts(txn).session_not_found(id=session_id))
+        events.append(await move_to_session(txn, petition, actor, target))
+    if group_code is not None:
+        other = await petitions_repo.get_by_code(txn.session, group_code)
+        events.append(await group_with(txn, petition, actor, other, group_code))
+    if resolution is not None:
+        events.append(await set_resolution(txn, petition, actor, resolution))
+    await txn.session.flush()
+    return events
+
+
+async def council_repo_session(txn: Txn, session_id: int) -> CouncilSession | None:
+    return await council_repo.get_session(txn.session, txn.profile.id, session_id)
