@@ -20,6 +20,7 @@ from bot.staff import (
     auth,
     bootstrap,
     council_api,
+    council_pages,
     exports,
     gaps,
     handoff_api,
@@ -27,6 +28,7 @@ from bot.staff import (
     intake,
     kb_api,
     kb_pages,
+    meeting_entry,
     petitions,
     reports,
 )
@@ -116,6 +118,15 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/api/petitions", api.list_petitions)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)
+    r.add_get("/sessions", council_pages.sessions_page)
+    r.add_post("/sessions", council_pages.create_session)
+    r.add_get("/sessions/{session_id}", council_pages.session_page)
+    r.add_post("/sessions/{session_id}", council_pages.edit_session)
+    r.add_get("/sessions/{session_id}/report.docx", council_pages.session_report)
+    r.add_get("/meetings/new", meeting_entry.new_meeting)
+    r.add_get("/meetings/suggest", meeting_entry.suggest)
+    r.add_post("/meetings", meeting_entry.save_grid)
+    r.add_get("/meetings/{meeting_id}", council_pages.meeting_page)
     r.add_get("/api/sessions", council_api.list_sessions)
     r.add_post("/api/sessions", council_api.create_session)
     r.add_put("/api/sessions/{session_id}", council_api.update_session)
