@@ -20,6 +20,7 @@ from bot.staff import (
     auth,
     bootstrap,
     council_api,
+    council_detail,
     council_pages,
     exports,
     gaps,
@@ -76,6 +77,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/petitions", petitions.inbox)
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)
+    r.add_post("/petitions/{code}/council", council_detail.save)
     r.add_get("/petitions/{code}/receipt", intake.receipt)
     r.add_get("/petitions/{code}/attachments/{attachment_id}", petitions.attachment)
     r.add_get("/intake", intake.intake_form)

@@ -11,6 +11,7 @@ class CouncilTexts(MessageSet, file="council"):
     meeting_kind: MsgMap = msg_map(
         keys=("voter_meeting", "voter_meeting_after", "citizen_reception", "thematic")
     )
+    action: MsgMap = msg_map(keys=("summary", "session", "group", "resolution"))
     resolution: MsgMap = msg_map(keys=("resolved", "in_progress", "explained", "unresolved"))
     nothing_saved: Msg = msg()
     session_number: Msg = msg()

@@ -59,3 +59,12 @@ async def api_for(runtime: Any, server: TestServer) -> AsyncIterator[Any]:
     yield factory
     for client in opened:
         await client.close()
+
+
+@pytest.fixture
+async def agents(server: TestServer) -> AsyncIterator[list[Any]]:
+    """Close every dashboard agent a test opens (append to the list)."""
+    opened: list[Any] = []
+    yield opened
+    for agent in opened:
+        await agent.close()

@@ -381,6 +381,13 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
             "api",
             body=lambda r: {"internal_note": f"ghi chú của {r}"},
         ),
+        Row(
+            "POST",
+            "/staff/petitions/{code}/council",
+            f"/staff/petitions/{ours}/council",
+            _only(ACT_ROLES, 303),
+            body=lambda r: {"summary": f"Tóm tắt của {r}"},
+        ),
         Row("GET", "/staff/sessions", "/staff/sessions", _signed_in(200)),
         Row(
             "POST",
