@@ -30,6 +30,7 @@ from bot.staff import (
     kb_api,
     kb_pages,
     meeting_entry,
+    meeting_upload,
     petitions,
     reports,
 )
@@ -127,6 +128,9 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/sessions/{session_id}/report.docx", council_pages.session_report)
     r.add_get("/meetings/new", meeting_entry.new_meeting)
     r.add_get("/meetings/suggest", meeting_entry.suggest)
+    r.add_get("/meetings/template.xlsx", meeting_upload.template)
+    r.add_get("/meetings/upload", meeting_upload.upload_form)
+    r.add_post("/meetings/upload", meeting_upload.preview)
     r.add_post("/meetings", meeting_entry.save_grid)
     r.add_get("/meetings/{meeting_id}", council_pages.meeting_page)
     r.add_get("/api/sessions", council_api.list_sessions)

@@ -108,7 +108,7 @@ async def new_meeting(request: web.Request) -> web.StreamResponse:
     return render(request, "meeting_new.html", await _context(request, values))
 
 
-@page("council")
+@page("council", max_fields=(MAX_ROWS + 2) * 12)
 async def save_grid(request: web.Request) -> web.StreamResponse:
     runtime = config(request).runtime
     user: StaffUser = request["staff_user"]

@@ -146,6 +146,16 @@ def _check_opinion(
     return clean, [t.row(row=n, problem=p) for p in problems]
 
 
+def row_problems(
+    profile: CommuneProfile, texts: Texts, rows: list[Opinion], villages: list[str]
+) -> list[list[str]]:
+    """Every row's problems (for the XLSX preview), the meeting's village as default."""
+    t = CouncilTexts.of(texts)
+    ids = [v for v in (village_id(profile, raw) for raw in villages) if v]
+    default = ids[0] if len(ids) == 1 else None
+    return [_check_opinion(profile, t, row, n, default)[1] for n, row in enumerate(rows, 1)]
+
+
 def check_meeting(
     profile: CommuneProfile, texts: Texts, data: MeetingInput, today: dt.date
 ) -> MeetingInput:

@@ -417,6 +417,20 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         Row("GET", "/staff/meetings/new", "/staff/meetings/new", _only(COUNCIL_ROLES, 200)),
         Row(
             "GET",
+            "/staff/meetings/template.xlsx",
+            "/staff/meetings/template.xlsx",
+            _only(COUNCIL_ROLES, 200),
+        ),
+        Row("GET", "/staff/meetings/upload", "/staff/meetings/upload", _only(COUNCIL_ROLES, 200)),
+        Row(
+            "POST",
+            "/staff/meetings/upload",
+            "/staff/meetings/upload",
+            _only(COUNCIL_ROLES, 400),  # a form without a file: "choose a file"
+            body=lambda r: {"kind": "voter_meeting"},
+        ),
+        Row(
+            "GET",
             "/staff/meetings/suggest",
             "/staff/meetings/suggest?text=đường",
             _only(COUNCIL_ROLES, 200),
