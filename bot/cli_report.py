@@ -39,9 +39,14 @@ def cmd_session(args: argparse.Namespace) -> int:
         try:
             await db.upgrade()
             return await session_document(
-                db, content.profile, content.texts, args.id, args.kind, utcnow(),
+                db,
+                content.profile,
+                content.texts,
+                args.id,
+                args.kind,
+                utcnow(),
                 template_dir(settings.knowledge_dir),
-            )  # fmt: skip
+            )
         finally:
             await db.dispose()
 

@@ -145,10 +145,14 @@ async def perform(
                 await workflow.apply_action(txn, petition, action, actor, change)
             if council:
                 await workflow_council.apply_council_change(
-                    txn, petition, actor, summary=council.summary,
-                    session_id=council.session_id, group_code=council.group_with,
+                    txn,
+                    petition,
+                    actor,
+                    summary=council.summary,
+                    session_id=council.session_id,
+                    group_code=council.group_with,
                     resolution=council.resolution,
-                )  # fmt: skip
+                )
             if action is not None:
                 await workflow_council.spread_to_group(txn, petition, action, actor, change)
     except StaleDataError:

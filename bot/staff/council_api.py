@@ -67,9 +67,14 @@ async def _save_session(request: web.Request, existing_id: int | None) -> web.St
     try:
         body = await _read_json(request)
         data = council_sessions.check_session(
-            runtime.texts, body.get("number"), body.get("term"), body.get("date"),
-            body.get("title") or "", body.get("place") or "", body.get("note") or "",
-        )  # fmt: skip
+            runtime.texts,
+            body.get("number"),
+            body.get("term"),
+            body.get("date"),
+            body.get("title") or "",
+            body.get("place") or "",
+            body.get("note") or "",
+        )
         async with runtime.db.write() as session:
             existing = None
             if existing_id is not None:
@@ -135,23 +140,33 @@ def meeting_input(body: dict[str, Any]) -> MeetingInput:
             raise BadInput(f"Ý kiến dòng {n}: «answered_on_spot» cần «by» và «answer».")
         opinions.append(
             Opinion(
-                content=_text(item, "content"), summary=_text(item, "summary"),
-                category=_text(item, "category"), village=_text(item, "village"),
-                name=_text(item, "name"), phone=_text(item, "phone"),
-                consent=item.get("consent") is True, spot_by=_text(spot, "by"),
+                content=_text(item, "content"),
+                summary=_text(item, "summary"),
+                category=_text(item, "category"),
+                village=_text(item, "village"),
+                name=_text(item, "name"),
+                phone=_text(item, "phone"),
+                consent=item.get("consent") is True,
+                spot_by=_text(spot, "by"),
                 spot_answer=_text(spot, "answer"),
             )
-        )  # fmt: skip
+        )
     session = body.get("session")
     if session is not None and (isinstance(session, bool) or not isinstance(session, int)):
         raise BadInput("«session» phải là số hiệu kỳ họp (số nguyên) hoặc null.")
     return MeetingInput(
-        kind=_text(body, "kind"), date=_text(body, "date"), venue=_text(body, "venue"),
-        unit=_text(body, "unit"), villages=_texts_list(body.get("villages"), "villages"),
+        kind=_text(body, "kind"),
+        date=_text(body, "date"),
+        venue=_text(body, "venue"),
+        unit=_text(body, "unit"),
+        villages=_texts_list(body.get("villages"), "villages"),
         delegates=_texts_list(body.get("delegates"), "delegates"),
-        organiser=_text(body, "organiser"), attendance=body.get("attendance", 0),
-        session_id=session, notes=_text(body, "notes"), opinions=opinions,
-    )  # fmt: skip
+        organiser=_text(body, "organiser"),
+        attendance=body.get("attendance", 0),
+        session_id=session,
+        notes=_text(body, "notes"),
+        opinions=opinions,
+    )
 
 
 async def save_meeting(
@@ -221,15 +236,24 @@ async def create_meeting(request: web.Request) -> web.StreamResponse:
 
 def meeting_json(meeting: CouncilMeeting, petitions: list[Any]) -> dict[str, Any]:
     return {
-        "id": meeting.id, "kind": meeting.kind, "date": meeting.date.isoformat(),
-        "venue": meeting.venue, "villages": meeting.villages, "delegates": meeting.delegates,
-        "attendance": meeting.attendance, "session": meeting.session_id,
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "date": meeting.date.isoformat(),
+        "venue": meeting.venue,
+        "villages": meeting.villages,
+        "delegates": meeting.delegates,
+        "attendance": meeting.attendance,
+        "session": meeting.session_id,
         "petitions": [
-            {"code": p.code, "status": p.status, "summary": p.summary or "",
-             "answer": p.answer or ""}
+            {
+                "code": p.code,
+                "status": p.status,
+                "summary": p.summary or "",
+                "answer": p.answer or "",
+            }
             for p in petitions
         ],
-    }  # fmt: skip
+    }
 
 
 @api_route("view")
@@ -257,9 +281,14 @@ async def report_response(request: web.Request, session_id: int | None) -> web.S
         return _error(404, "not_found", "Không có kỳ họp này.")
     try:
         result = await session_document(
-            runtime.db, runtime.profile, runtime.texts, session_id, kind, runtime.clock(),
+            runtime.db,
+            runtime.profile,
+            runtime.texts,
+            session_id,
+            kind,
+            runtime.clock(),
             template_dir(runtime.settings.knowledge_dir),
-        )  # fmt: skip
+        )
     except TemplateError as err:
         return _error(422, "template", str(err))
     if result is None:

@@ -59,9 +59,13 @@ async def create_session(request: web.Request) -> web.StreamResponse:
     form = request["form"]
     try:
         data = council_sessions.check_session(
-            runtime.texts, form.get("number", ""), form.get("term", ""), form.get("date", ""),
-            form.get("title", ""), form.get("place", ""),
-        )  # fmt: skip
+            runtime.texts,
+            form.get("number", ""),
+            form.get("term", ""),
+            form.get("date", ""),
+            form.get("title", ""),
+            form.get("place", ""),
+        )
         async with runtime.db.write() as session:
             row = await council_sessions.save_session(
                 session, runtime.texts, runtime.profile.id, data, runtime.clock()
@@ -115,9 +119,13 @@ async def edit_session(request: web.Request) -> web.StreamResponse:
     form = request["form"]
     try:
         data = council_sessions.check_session(
-            runtime.texts, form.get("number", ""), form.get("term", ""), form.get("date", ""),
-            form.get("title", ""), form.get("place", ""),
-        )  # fmt: skip
+            runtime.texts,
+            form.get("number", ""),
+            form.get("term", ""),
+            form.get("date", ""),
+            form.get("title", ""),
+            form.get("place", ""),
+        )
         async with runtime.db.write() as session:
             row = await council_repo.get_session(session, runtime.profile.id, session_id or 0)
             if row is None:
@@ -169,9 +177,12 @@ async def meeting_page(request: web.Request) -> web.StreamResponse:
         request,
         "meeting.html",
         {
-            "meeting": meeting, "petitions": petitions, "target": target, "villages": villages,
+            "meeting": meeting,
+            "petitions": petitions,
+            "target": target,
+            "villages": villages,
             "kind_label": CouncilTexts.of(runtime.texts).meeting_kind.text,
             "village_name": village_name,
             "created": request.query.get("created") == "1",
         },
-    )  # fmt: skip
+    )

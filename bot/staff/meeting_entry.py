@@ -43,8 +43,18 @@ ROW_FIELDS = (
     "spot_answer",
 )
 START_ROWS = 1
-FORM_FIELDS = ("kind", "date", "venue", "unit", "delegates", "organiser", "attendance", "session",
-               "notes", "key")  # fmt: skip
+FORM_FIELDS = (
+    "kind",
+    "date",
+    "venue",
+    "unit",
+    "delegates",
+    "organiser",
+    "attendance",
+    "session",
+    "notes",
+    "key",
+)
 
 
 def rows_from_form(form: MultiDict[str]) -> list[dict[str, str]]:
@@ -64,21 +74,31 @@ def rows_from_form(form: MultiDict[str]) -> list[dict[str, str]]:
 def meeting_from_form(form: MultiDict[str], rows: list[dict[str, str]]) -> MeetingInput:
     session = form.get("session", "").strip()
     return MeetingInput(
-        kind=form.get("kind", ""), date=form.get("date", ""), venue=form.get("venue", ""),
-        unit=form.get("unit", ""), villages=form.getall("villages", []),
+        kind=form.get("kind", ""),
+        date=form.get("date", ""),
+        venue=form.get("venue", ""),
+        unit=form.get("unit", ""),
+        villages=form.getall("villages", []),
         delegates=[d.strip() for d in form.get("delegates", "").split(",") if d.strip()],
-        organiser=form.get("organiser", ""), attendance=form.get("attendance", "").strip(),
+        organiser=form.get("organiser", ""),
+        attendance=form.get("attendance", "").strip(),
         session_id=int(session) if session.isdigit() and len(session) < 12 else None,
         notes=form.get("notes", ""),
         opinions=[
             Opinion(
-                content=r["content"], summary=r["summary"], category=r["category"],
-                village=r["village"], name=r["name"], phone=r["phone"],
-                consent=bool(r["consent"]), spot_by=r["spot_by"], spot_answer=r["spot_answer"],
+                content=r["content"],
+                summary=r["summary"],
+                category=r["category"],
+                village=r["village"],
+                name=r["name"],
+                phone=r["phone"],
+                consent=bool(r["consent"]),
+                spot_by=r["spot_by"],
+                spot_answer=r["spot_answer"],
             )
             for r in rows
         ],
-    )  # fmt: skip
+    )
 
 
 async def _context(request: web.Request, values: dict[str, Any]) -> dict[str, Any]:

@@ -76,8 +76,9 @@ def template_bytes(profile: CommuneProfile) -> bytes:
     names = [c.name for c in profile.categories]
     villages = [v.name for v in profile.villages]
     for n in range(max(len(names), len(villages))):
-        lists.append((names[n] if n < len(names) else None,
-                      villages[n] if n < len(villages) else None))  # fmt: skip
+        lists.append(
+            (names[n] if n < len(names) else None, villages[n] if n < len(villages) else None)
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -129,12 +130,17 @@ def parse_xlsx(data: bytes) -> list[Opinion]:
             _, content, summary, category, village, name, phone, consent, by, answer = cells
             opinions.append(
                 Opinion(
-                    content=_text(content), summary=_text(summary), category=_text(category),
-                    village=_text(village), name=_text(name), phone=_phone(phone),
-                    consent=fold(_text(consent)) in YES, spot_by=_text(by),
+                    content=_text(content),
+                    summary=_text(summary),
+                    category=_text(category),
+                    village=_text(village),
+                    name=_text(name),
+                    phone=_phone(phone),
+                    consent=fold(_text(consent)) in YES,
+                    spot_by=_text(by),
                     spot_answer=_text(answer),
                 )
-            )  # fmt: skip
+            )
         if not opinions:
             raise UploadError("Tệp chưa có ý kiến nào (từ dòng 2 trở đi).")
         return opinions
@@ -215,16 +221,20 @@ async def preview(request: web.Request) -> web.StreamResponse:
         problems = row_problems(runtime.profile, runtime.texts, rows, values["villages"])
         try:
             check_meeting(
-                runtime.profile, runtime.texts, meeting_from_form(form, []),
+                runtime.profile,
+                runtime.texts,
+                meeting_from_form(form, []),
                 vn_today(runtime.clock()),
-            )  # fmt: skip
+            )
         except MeetingRefused as err:  # the meeting's own fields (rows are checked above)
             meeting_errors = [e for e in err.errors if "ý kiến" not in e.lower()]
     context = await _context(request, values)
     context.update(
-        problem=problem, seen=seen, meeting_errors=meeting_errors,
+        problem=problem,
+        seen=seen,
+        meeting_errors=meeting_errors,
         preview=[{"row": r, "problems": p} for r, p in zip(rows, problems, strict=True)],
         ok=bool(rows) and not meeting_errors and not any(problems) and seen is None,
-    )  # fmt: skip
+    )
     status = 200 if context["ok"] or seen is not None else 400
     return render(request, "meeting_upload.html", context, status=status)

@@ -45,9 +45,16 @@ def summarize(
     for row in rows:
         body = bodies.setdefault(
             row["responsible"],
-            {"body": row["responsible"], "items": 0, "forwarded": 0, "answered": 0,
-             "overdue": 0, "carried_over": 0, "on_time": 0},
-        )  # fmt: skip
+            {
+                "body": row["responsible"],
+                "items": 0,
+                "forwarded": 0,
+                "answered": 0,
+                "overdue": 0,
+                "carried_over": 0,
+                "on_time": 0,
+            },
+        )
         body["items"] += 1
         for key in ("forwarded", "answered", "overdue", "carried_over", "on_time"):
             body[key] += 1 if row[key] else 0

@@ -34,8 +34,12 @@ async def _seed(url: str) -> int:
 def _report(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "report", "session", *args],
-        capture_output=True, text=True, env=_env(DATABASE_URL=url), cwd=ROOT, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=_env(DATABASE_URL=url),
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_report_session_writes_each_document(tmp_path: Path) -> None:

@@ -17,32 +17,52 @@ OPINIONS: list[dict[str, Any]] = [
     {"content": ROAD, "summary": "Đề nghị sửa chữa tuyến đường liên thôn Thôn 1 – Thôn 3."},
     {"content": "Đèn đường ngõ 5 hỏng hai tháng chưa thay", "category": "dien-nuoc"},
     {"content": "Kênh mương nội đồng bị bồi lấp, đề nghị nạo vét", "category": "nong-nghiep"},
-    {"content": "Trạm y tế thiếu thuốc thông thường", "category": "giao-duc-y-te",
-     "name": "Phạm Thị Riêng", "phone": "0987 654 321", "consent": True},
+    {
+        "content": "Trạm y tế thiếu thuốc thông thường",
+        "category": "giao-duc-y-te",
+        "name": "Phạm Thị Riêng",
+        "phone": "0987 654 321",
+        "consent": True,
+    },
     {"content": "Rác thải tập kết sai nơi đầu ngõ 2", "category": "moi-truong"},
     {"content": "Đường liên thôn Thôn 1 – Thôn 3 có ổ gà rất nguy hiểm", "village": "thon-3"},
     {"content": "Hỗ trợ hộ nghèo sửa nhà trước mùa mưa", "category": "chinh-sach-xa-hoi"},
     {"content": "Mạng Internet ở nhà văn hóa thôn chập chờn", "category": "chuyen-doi-so"},
-    {"content": "Khi nào cấp giấy chứng nhận quyền sử dụng đất đợt 2", "category": "dat-dai",
-     "answered_on_spot": {"by": "Công chức địa chính", "answer": "Dự kiến trong tháng 12/2026."}},
+    {
+        "content": "Khi nào cấp giấy chứng nhận quyền sử dụng đất đợt 2",
+        "category": "dat-dai",
+        "answered_on_spot": {
+            "by": "Công chức địa chính",
+            "answer": "Dự kiến trong tháng 12/2026.",
+        },
+    },
     {"content": "Trường tiểu học cần thêm nhà vệ sinh cho học sinh", "category": "giao-duc-y-te"},
-]  # fmt: skip
+]
 
 
 async def _setup(runtime: Any, api_for: Any) -> tuple[Any, int, list[str], str]:
     office = await api_for("office")
     status, session = await office.call(
-        "POST", "/staff/api/sessions",
+        "POST",
+        "/staff/api/sessions",
         {"number": 9, "term": "khóa XXI, nhiệm kỳ 2021–2026", "date": "2026-12-10"},
-    )  # fmt: skip
+    )
     assert status == 201
     status, body = await office.call(
-        "POST", "/staff/api/meetings",
-        {"kind": "voter_meeting", "date": "2026-11-14", "venue": "Nhà văn hóa thôn 1",
-         "villages": ["thon-1"], "delegates": ["Đại biểu A"], "attendance": 120,
-         "session": session["id"], "petitions": OPINIONS},
+        "POST",
+        "/staff/api/meetings",
+        {
+            "kind": "voter_meeting",
+            "date": "2026-11-14",
+            "venue": "Nhà văn hóa thôn 1",
+            "villages": ["thon-1"],
+            "delegates": ["Đại biểu A"],
+            "attendance": 120,
+            "session": session["id"],
+            "petitions": OPINIONS,
+        },
         **{"Idempotency-Key": "txct-1"},
-    )  # fmt: skip
+    )
     assert status == 201, body
     codes = [p["code"] for p in body["petitions"]]
     chat = await make_petition(runtime, content="Đường Thôn 1 đi Thôn 3 hư hỏng nặng", user="c-1")
@@ -75,21 +95,30 @@ async def test_the_council_cycle_from_meeting_to_documents(runtime: Any, api_for
     # forward everything not answered on the spot (the group once), then two answers
     for code in codes[:5] + codes[6:8] + codes[9:]:
         status, body = await office.call(
-            "POST", f"/staff/api/petitions/{code}/events",
+            "POST",
+            f"/staff/api/petitions/{code}/events",
             {"status": "forwarded", "forwarded_to": "UBND xã"},
-        )  # fmt: skip
+        )
         assert status == 200, body
     status, body = await office.call(
-        "POST", f"/staff/api/petitions/{road}/events",
-        {"status": "answered", "public_note": "UBND xã sửa tuyến đường trong quý I/2027.",
-         "resolution": "in_progress"},
-    )  # fmt: skip
+        "POST",
+        f"/staff/api/petitions/{road}/events",
+        {
+            "status": "answered",
+            "public_note": "UBND xã sửa tuyến đường trong quý I/2027.",
+            "resolution": "in_progress",
+        },
+    )
     assert status == 200, body
     status, body = await office.call(
-        "POST", f"/staff/api/petitions/{codes[1]}/events",
-        {"status": "answered", "public_note": "Đã thay bóng đèn ngày 20/11.",
-         "resolution": "resolved"},
-    )  # fmt: skip
+        "POST",
+        f"/staff/api/petitions/{codes[1]}/events",
+        {
+            "status": "answered",
+            "public_note": "Đã thay bóng đèn ngày 20/11.",
+            "resolution": "resolved",
+        },
+    )
     assert status == 200, body
 
     async with runtime.db.read() as session:

@@ -64,10 +64,15 @@ async def test_the_grid_refuses_bad_rows_and_a_double_submit_creates_nothing(
     assert response.status == 200
     key = re.search(r'name="key" value="([^"]+)"', office.last_html).group(1)
     bad = {
-        "kind": "voter_meeting", "date": "2026-11-12", "villages": "thon-1", "key": key,
-        "r-1-content": "Đèn đường ngõ 5 hỏng", "r-2-summary": "thiếu nội dung",
-        "r-3-content": "Mương thoát nước tắc", "r-3-phone": "abc",
-    }  # fmt: skip
+        "kind": "voter_meeting",
+        "date": "2026-11-12",
+        "villages": "thon-1",
+        "key": key,
+        "r-1-content": "Đèn đường ngõ 5 hỏng",
+        "r-2-summary": "thiếu nội dung",
+        "r-3-content": "Mương thoát nước tắc",
+        "r-3-phone": "abc",
+    }
     response = await office.form("/staff/meetings", bad)
     assert response.status == 400
     assert "Ý kiến dòng 2: chưa có nội dung ý kiến." in office.last_html

@@ -19,10 +19,31 @@ from tests.staff.helpers import CSRF_RE, make_account, signed_in
 
 ROWS = [
     (1, "Đường bê tông xóm 2 nứt vỡ nhiều chỗ", "", "", "", "", "", "", "", ""),
-    (2, "Thiếu đèn chiếu sáng đoạn qua trường", "", "Điện, nước sinh hoạt", "Thôn 2", "", "", "", "", ""),
-    (3, "Hỏi lịch tiêm chủng mở rộng", "", "", "", "Lê Thị Tư", 912345678, "có",
-     "Trạm trưởng trạm y tế", "Tiêm vào ngày 15 hằng tháng."),
-]  # fmt: skip
+    (
+        2,
+        "Thiếu đèn chiếu sáng đoạn qua trường",
+        "",
+        "Điện, nước sinh hoạt",
+        "Thôn 2",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
+    (
+        3,
+        "Hỏi lịch tiêm chủng mở rộng",
+        "",
+        "",
+        "",
+        "Lê Thị Tư",
+        912345678,
+        "có",
+        "Trạm trưởng trạm y tế",
+        "Tiêm vào ngày 15 hằng tháng.",
+    ),
+]
 
 
 def workbook(rows: list[tuple[Any, ...]], *, header: tuple[str, ...] = HEADERS) -> bytes:
@@ -46,8 +67,13 @@ async def _upload(agent: Any, data: bytes, **fields: str) -> tuple[int, str]:
     await agent.get("/staff/meetings/upload")
     form = aiohttp.FormData()
     form.add_field("_csrf", CSRF_RE.search(agent.last_html).group(1))
-    for name, value in {"kind": "voter_meeting", "date": "2026-11-13", "villages": "thon-1",
-                        "attendance": "60", **fields}.items():  # fmt: skip
+    for name, value in {
+        "kind": "voter_meeting",
+        "date": "2026-11-13",
+        "villages": "thon-1",
+        "attendance": "60",
+        **fields,
+    }.items():
         form.add_field(name, value)
     form.add_field("file", data, filename="hoi-nghi.xlsx")
     response = await agent.post("/staff/meetings/upload", form)
@@ -73,8 +99,13 @@ async def test_preview_confirm_and_the_same_file_twice(
     template = load_workbook(io.BytesIO(await response.read()))
     assert tuple(c.value for c in template[SHEET][1]) == HEADERS
 
-    bad = workbook([*ROWS, (4, "", "tóm tắt mà không có nội dung", "", "", "", "", "", "", ""),
-                    (5, "Mương tắc", "", "", "Thôn 99", "", "abc", "", "", "")])  # fmt: skip
+    bad = workbook(
+        [
+            *ROWS,
+            (4, "", "tóm tắt mà không có nội dung", "", "", "", "", "", "", ""),
+            (5, "Mương tắc", "", "", "Thôn 99", "", "abc", "", "", ""),
+        ]
+    )
     status, html = await _upload(office, bad)
     assert status == 400
     assert "Ý kiến dòng 4: chưa có nội dung ý kiến." in html
