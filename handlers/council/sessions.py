@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.texts import Texts
@@ -103,34 +104,36 @@ async def sessions(
 ) -> list[CouncilSession]:
     """Every session, the profile's schedule included (stored the first time it is seen)."""
     rows = await repo.list_sessions(session, profile.id)
-    known = {(r.date, r.title) for r in rows if r.from_profile} | {r.date for r in rows}
-    added = False
-    for event in profile.council_sessions:
-        if event.date is None or event.date in known or (event.date, event.title) in known:
-            continue
-        found = _NUMBER.search(event.title)
-        numbers = {r.number for r in rows}
-        number = int(found.group(1)) if found else max(numbers, default=0) + 1
-        while number in numbers:
-            number += 1
-        row = CouncilSession(
-            commune_id=profile.id,
-            number=number,
-            date=event.date,
-            title=event.title,
-            term=CouncilTexts.of(texts).profile_session_term(),
-            place=event.place,
-            note=event.note,
-            from_profile=True,
-            created_at=now,
-        )
-        session.add(row)
-        rows.append(row)
-        added = True
-    if added:
-        await session.flush()
-        rows.sort(key=lambda r: (r.date, r.id))
-    return rows
+    known = {r.date for r in rows}
+    missing = [e for e in profile.council_sessions if e.date is not None and e.date not in known]
+    if not missing:
+        return rows
+    numbers = {r.number for r in rows}
+    try:
+        async with session.begin_nested():  # two first readers at once: one stores them
+            for event in missing:
+                found = _NUMBER.search(event.title)
+                number = int(found.group(1)) if found else max(numbers, default=0) + 1
+                while number in numbers:
+                    number += 1
+                numbers.add(number)
+                session.add(
+                    CouncilSession(
+                        commune_id=profile.id,
+                        number=number,
+                        date=event.date,
+                        title=event.title,
+                        term=CouncilTexts.of(texts).profile_session_term(),
+                        place=event.place,
+                        note=event.note,
+                        from_profile=True,
+                        created_at=now,
+                    )
+                )
+            await session.flush()
+    except IntegrityError:
+        pass  # another request stored them a moment ago
+    return await repo.list_sessions(session, profile.id)
 
 
 def default_session(rows: list[CouncilSession], petition: Petition) -> CouncilSession | None:

@@ -243,3 +243,36 @@ async def test_moving_a_petition_to_another_session(runtime: Any, api_for: Any) 
         "POST", f"/staff/api/petitions/{code}/events", {"session": first["id"]}
     )
     assert status == 403
+
+
+async def test_an_open_item_from_an_earlier_session_is_called_out_as_repeated(
+    runtime: Any, api_for: Any, clock: Any
+) -> None:
+    office = await api_for("office")
+    _, eighth = await office.call(
+        "POST", "/staff/api/sessions", {"number": 8, "term": "khóa XXI", "date": "2026-11-20"}
+    )
+    _, ninth = await office.call(
+        "POST", "/staff/api/sessions", {"number": 9, "term": "khóa XXI", "date": "2026-12-10"}
+    )
+    old = await make_petition(runtime, content="Cầu treo Thôn 5 xuống cấp cần sửa chữa gấp")
+    clock.advance(days=7)  # received after the 8th session: compiled for the 9th
+    new = await make_petition(
+        runtime, content="Cầu treo Thôn 5 hư hỏng, đề nghị sửa chữa", user="citizen-9"
+    )
+    status, body = await office.call(
+        "POST", f"/staff/api/petitions/{new}/events", {"group_with": old}
+    )
+    assert status == 200, body
+    _, data = await office.call(
+        "GET", f"/staff/api/sessions/{ninth['id']}/report.docx?kind=results"
+    )
+    text = "\n".join(lines(open_docx(data)))
+    assert "lần đầu tại kỳ họp thứ 8" in text
+    _, sup = await office.call("GET", f"/staff/api/sessions/{ninth['id']}/supervision")
+    assert sup["items"][0]["carried_over"] is True
+    assert sup["items"][0]["first_raised_session"] == 8
+    _, data = await office.call(
+        "GET", f"/staff/api/sessions/{eighth['id']}/report.docx?kind=results"
+    )
+    assert "lần đầu tại kỳ họp" not in "\n".join(lines(open_docx(data)))
