@@ -28,9 +28,10 @@ from handlers.council.meetings import (
     suggest_category,
 )
 from handlers.texts.council import CouncilTexts
-from handlers.workflow import InvalidChange
+from handlers.workflow import InvalidChange, similar
 from handlers.workflow.calendar import vn_today
 from storage import council as council_repo
+from storage import reports as reports_repo
 
 ROW_FIELDS = (
     "content",
@@ -169,5 +170,11 @@ async def suggest(request: web.Request) -> web.StreamResponse:
     """The category suggested for an opinion's text (the grid asks as staff type)."""
     runtime = config(request).runtime
     text = request.query.get("text", "")[:2000]
-    category = suggest_category(runtime.profile, text) if text.strip() else ""
+    category = ""
+    if text.strip():
+        # the category staff gave the most similar petition, else the words of the categories
+        async with runtime.db.read() as session:
+            pool = await reports_repo.recent_for_similarity(session, runtime.profile.id)
+        ranked = similar.rank_pool(pool, similar.norm_content(text), None, None, limit=1)
+        category = pool[ranked[0][1]][4] if ranked else suggest_category(runtime.profile, text)
     return web.json_response({"category": category}, headers={"Cache-Control": "no-store"})

@@ -95,3 +95,19 @@ async def test_the_grid_refuses_bad_rows_and_a_double_submit_creates_nothing(
     agents.append(viewer)
     response = await viewer.get("/staff/meetings/new")
     assert response.status == 403
+
+
+async def test_the_category_suggestion_follows_similar_petitions(
+    runtime: Any, server: TestServer, agents: list
+) -> None:
+    office = await signed_in(server, (await make_account(runtime, "office")).username)
+    agents.append(office)
+    response = await office.get("/staff/meetings/suggest?text=Đường liên thôn bị sụt lún")
+    assert (await response.json())["category"] == "giao-thong"  # the category's own words
+    await make_petition(
+        runtime,
+        content="Bóng đèn đường ngõ 5 thôn 2 bị hỏng, buổi tối tối om",
+        category="dien-nuoc",
+    )
+    response = await office.get("/staff/meetings/suggest?text=Đèn đường ngõ 5 thôn 2 bị hỏng")
+    assert (await response.json())["category"] == "dien-nuoc"  # as staff classified the like
