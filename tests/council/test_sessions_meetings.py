@@ -151,3 +151,35 @@ async def test_bad_meetings_are_refused_whole_in_vietnamese(runtime: Any, api_fo
     assert status == 400 and "999" in err["error"]
     assert await count(runtime, Petition) == 0
     assert await count(runtime, CouncilMeeting) == 0
+
+
+async def test_malformed_meetings_and_a_committees_view(runtime: Any, api_for: Any) -> None:
+    office = await api_for("office")
+    for body, words in (
+        ({**meeting([opinion(1)]), "petitions": "một ý kiến"}, "danh sách"),
+        (meeting([opinion(1)], attendance=-5), "cử tri tham dự"),
+        (meeting([opinion(1)], date=20261114), "chuỗi"),
+        (meeting([{"content": 5}]), "chuỗi"),
+        (meeting([opinion(1, answered_on_spot="đã trả lời")]), "answered_on_spot"),
+        (meeting([opinion(1, answered_on_spot={"by": "Trưởng thôn"})]), "trả lời thế nào"),
+    ):
+        status, err = await office.call("POST", "/staff/api/meetings", body)
+        assert status == 400, body
+        assert words in err["error"], err
+    assert await count(runtime, Petition) == 0
+
+    _, session = await office.call("POST", "/staff/api/sessions", SESSION)
+    rows = [
+        opinion(1),  # giao thông: Ban Kinh tế - Ngân sách
+        {"content": "Trường mầm non thiếu đồ chơi cho trẻ", "category": "giao-duc-y-te"},
+    ]
+    status, _ = await office.call(
+        "POST", "/staff/api/meetings", meeting(rows, session=session["id"])
+    )
+    assert status == 201
+    committee = await api_for("committee", committee="vh-xh")
+    status, seen = await committee.call("GET", f"/staff/api/sessions/{session['id']}/supervision")
+    assert status == 200
+    assert [i["summary"] for i in seen["items"]] == ["Trường mầm non thiếu đồ chơi cho trẻ"]
+    status, _ = await committee.call("POST", "/staff/api/meetings", meeting(rows))
+    assert status == 403
