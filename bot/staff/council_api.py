@@ -172,7 +172,7 @@ def meeting_input(body: dict[str, Any]) -> MeetingInput:
 async def save_meeting(
     runtime: Any, user: StaffUser, data: MeetingInput, key: str | None
 ) -> tuple[int, dict[str, Any]]:
-    """Check and store a meeting: (201, body), or (200, first body) for a key seen before.
+    """Check and store a meeting: (201, body); a key seen before replays (201, first body).
 
     Raises MeetingRefused / InvalidChange with the Vietnamese problems; nothing is stored then.
     """
@@ -185,7 +185,7 @@ async def save_meeting(
             if key is not None:
                 seen = await council_meetings.already_entered(txn, key)
                 if seen is not None:
-                    return 200, seen
+                    return 201, seen
             if clean.session_id is not None:
                 found = await council_repo.get_session(txn.session, profile.id, clean.session_id)
                 if found is None:
@@ -206,7 +206,7 @@ async def save_meeting(
             found = await council_repo.meeting_by_key(session, profile.id, key)
         if found is None or found.response is None:
             raise
-        return 200, found.response
+        return 201, found.response
     return 201, body
 
 
