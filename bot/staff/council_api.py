@@ -186,7 +186,11 @@ async def save_meeting(
                 seen = await council_meetings.already_entered(txn, key)
                 if seen is not None:
                     return 201, seen
-            if clean.session_id is not None:
+            if clean.session_id is None:  # raised at the meeting: the next session after it
+                rows = await council_sessions.sessions(txn.session, profile, texts, txn.now)
+                upcoming = council_repo.session_for_day(rows, clean.date)
+                clean.session_id = upcoming.id if upcoming is not None else None
+            else:
                 found = await council_repo.get_session(txn.session, profile.id, clean.session_id)
                 if found is None:
                     raise InvalidChange(

@@ -201,3 +201,22 @@ async def test_the_same_key_sent_twice_at_once_creates_one_meeting(
     assert first[1] == second[1]
     assert await count(runtime, CouncilMeeting) == 1
     assert await count(runtime, Petition) == 5
+
+
+async def test_opinions_raised_at_a_meeting_go_to_the_next_session_after_the_meeting(
+    runtime: Any, api_for: Any
+) -> None:
+    office = await api_for("office")
+    # the meeting on 14/11, a session on 15/11, the office types the minutes on 16/11
+    _, session = await office.call(
+        "POST", "/staff/api/sessions", {**SESSION, "date": "2026-11-15"}
+    )
+    status, body = await office.call("POST", "/staff/api/meetings", meeting([opinion(1)]))
+    assert status == 201
+    async with runtime.db.read() as db_session:
+        row = await db_session.scalar(
+            select(Petition).where(Petition.code == body["petitions"][0]["code"])
+        )
+        held = await db_session.get(CouncilMeeting, body["id"])
+    assert row.session_id == session["id"]
+    assert held.session_id == session["id"]
