@@ -20,6 +20,9 @@ from bot.staff import (
     api,
     auth,
     bootstrap,
+    council_api,
+    council_detail,
+    council_pages,
     exports,
     gaps,
     handoff_api,
@@ -27,6 +30,8 @@ from bot.staff import (
     intake,
     kb_api,
     kb_pages,
+    meeting_entry,
+    meeting_upload,
     petitions,
     reports,
 )
@@ -74,6 +79,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/petitions", petitions.inbox)
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)
+    r.add_post("/petitions/{code}/council", council_detail.save)
     r.add_get("/petitions/{code}/receipt", intake.receipt)
     r.add_get("/petitions/{code}/attachments/{attachment_id}", petitions.attachment)
     r.add_get("/intake", intake.intake_form)
@@ -119,6 +125,25 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/api/petitions", api.list_petitions)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)
+    r.add_get("/sessions", council_pages.sessions_page)
+    r.add_post("/sessions", council_pages.create_session)
+    r.add_get("/sessions/{session_id}", council_pages.session_page)
+    r.add_post("/sessions/{session_id}", council_pages.edit_session)
+    r.add_get("/sessions/{session_id}/report.docx", council_pages.session_report)
+    r.add_get("/meetings/new", meeting_entry.new_meeting)
+    r.add_get("/meetings/suggest", meeting_entry.suggest)
+    r.add_get("/meetings/template.xlsx", meeting_upload.template)
+    r.add_get("/meetings/upload", meeting_upload.upload_form)
+    r.add_post("/meetings/upload", meeting_upload.preview)
+    r.add_post("/meetings", meeting_entry.save_grid)
+    r.add_get("/meetings/{meeting_id}", council_pages.meeting_page)
+    r.add_get("/api/sessions", council_api.list_sessions)
+    r.add_post("/api/sessions", council_api.create_session)
+    r.add_put("/api/sessions/{session_id}", council_api.update_session)
+    r.add_get("/api/sessions/{session_id}/report.docx", council_api.session_report)
+    r.add_get("/api/sessions/{session_id}/supervision", council_api.session_supervision)
+    r.add_post("/api/meetings", council_api.create_meeting)
+    r.add_get("/api/meetings/{meeting_id}", council_api.get_meeting)
     r.add_static("/static/", STATIC_DIR)
 
 

@@ -10,6 +10,7 @@ reported with the same message. Either way the transaction rolls back and nothin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from multidict import MultiDict
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +22,7 @@ from bot.staff.labels import Labels
 from bot.staff.roles import StaffUser
 from handlers import workflow
 from handlers.workflow import Actor, Change, StaleVersion, calendar
+from handlers.workflow import council as workflow_council
 from storage import petitions as repo
 from storage.models import Petition
 
@@ -90,13 +92,42 @@ def change_from_form(form: MultiDict[str], action: str) -> Change:
     return change
 
 
+@dataclass
+class CouncilChange:
+    """The council cycle's fields of a change (``handlers.workflow.council``); None: untouched."""
+
+    summary: str | None = None
+    session_id: int | None = None
+    group_with: str | None = None
+    resolution: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+COUNCIL_ONLY = "Chỉ Văn phòng HĐND và quản trị viên được chuyển kỳ họp hoặc gộp ý kiến."
+
+
 async def perform(
-    runtime: Runtime, user: StaffUser, code: str, action: str, change: Change
+    runtime: Runtime,
+    user: StaffUser,
+    code: str,
+    action: str | None,
+    change: Change,
+    council: CouncilChange | None = None,
 ) -> Petition:
-    """Apply ``action`` for ``user``; raises ActionRefused, BadInput or a LifecycleError."""
-    if action not in workflow.ACTIONS:
+    """Apply ``action`` (and the council fields) for ``user``; raises ActionRefused, BadInput or
+    a LifecycleError. A forward or an answer on a grouped petition reaches the whole group."""
+    council = council or CouncilChange()
+    if (council.session_id is not None or council.group_with) and not user.can("council"):
+        raise ActionRefused(403, COUNCIL_ONLY)
+    if council and not user.may_act("note"):
+        raise ActionRefused(403, "Tài khoản của bạn không được sửa kiến nghị.")
+    if action is None:
+        pass
+    elif action not in workflow.ACTIONS:
         raise BadInput(f"Không có thao tác «{action[:40]}».")
-    if not user.may_act(action):
+    elif not user.may_act(action):
         label = Labels.of(runtime.texts).action_label(action)
         raise ActionRefused(403, f"Tài khoản của bạn không được thực hiện «{label}».")
     try:
@@ -109,9 +140,21 @@ async def perform(
             if not user.sees(petition.committee):
                 raise ActionRefused(403, OTHER_COMMITTEE)
             check_due(change.due, petition, txn.now)
-            await workflow.apply_action(
-                txn, petition, action, Actor("staff", user.id, user.label), change
-            )
+            actor = Actor("staff", user.id, user.label)
+            if action is not None:  # first: it checks the version the member saw
+                await workflow.apply_action(txn, petition, action, actor, change)
+            if council:
+                await workflow_council.apply_council_change(
+                    txn,
+                    petition,
+                    actor,
+                    summary=council.summary,
+                    session_id=council.session_id,
+                    group_code=council.group_with,
+                    resolution=council.resolution,
+                )
+            if action is not None:
+                await workflow_council.spread_to_group(txn, petition, action, actor, change)
     except StaleDataError:
         raise StaleVersion(STALE_MESSAGE) from None
     except StaleVersion:

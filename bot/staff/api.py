@@ -44,6 +44,9 @@ STRING_FIELDS = (
     "forwarded_to",
     "doc_no",
     "committee",
+    "summary",
+    "group_with",
+    "resolution",
 )
 
 
@@ -291,6 +294,25 @@ def _change_from_body(body: dict[str, Any]) -> Change:
     )
 
 
+def _council_from_body(body: dict[str, Any]) -> actions.CouncilChange:
+    """``summary`` (staff's summary), ``session`` (an id), ``group_with`` (a code),
+    ``resolution`` (the class of the answer) — see CONTRACTS.md "Council cycle"."""
+    session = body.get("session")
+    if session is not None and (isinstance(session, bool) or not isinstance(session, int)):
+        raise BadInput("«session» phải là số hiệu kỳ họp (số nguyên).")
+    group_raw = (body.get("group_with") or "").strip()
+    group = repo.normalize_code(group_raw) if group_raw else None
+    if group_raw and group is None:
+        raise BadInput(f"group_with «{group_raw[:40]}» không phải mã kiến nghị.")
+    resolution = (body.get("resolution") or "").strip() or None
+    return actions.CouncilChange(
+        summary=body["summary"] if isinstance(body.get("summary"), str) else None,
+        session_id=session,
+        group_with=group,
+        resolution=resolution,
+    )
+
+
 def _action_for(status: str | None, current: str, change: Change, runtime: Any) -> str:
     if status and status not in workflow.STATES:
         raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
@@ -312,13 +334,17 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     except web.HTTPRequestEntityTooLarge:
         return _error(413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB).")
     status = (body.get("status") or "").strip() or None
-    if not (
-        status or change.public_note or change.internal_note or change.due or change.committee
-    ):
+    try:
+        council = _council_from_body(body)
+    except BadInput as err:
+        return _error(400, "invalid", err.message)
+    acting = status or change.public_note or change.internal_note or change.due or change.committee
+    if not (acting or council):
         return _error(
             400,
             "invalid",
-            "Cần ít nhất một trong: status, public_note, internal_note, due.",
+            "Cần ít nhất một trong: status, public_note, internal_note, due, summary, session, "
+            "group_with.",
         )
     if code is None:
         return _error(404, "not_found", actions.NOT_FOUND)
@@ -329,10 +355,10 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     if not user.sees(current.committee):
         return _error(403, "forbidden", actions.OTHER_COMMITTEE)
     try:
-        action = _action_for(status, current.status, change, runtime)
+        action = _action_for(status, current.status, change, runtime) if acting else None
         if action == "note" and change.due and not (change.public_note or change.internal_note):
             change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
-        await actions.perform(runtime, user, code, action, change)
+        await actions.perform(runtime, user, code, action, change, council)
     except actions.ActionRefused as err:
         return _error(err.status, "forbidden" if err.status == 403 else "not_found", err.message)
     except StaleVersion as err:

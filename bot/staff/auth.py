@@ -115,11 +115,17 @@ def login_redirect(request: web.Request) -> web.Response:
 
 
 def page(
-    permission: str | None = "view", *, allow_must_change: bool = False
+    permission: str | None = "view",
+    *,
+    allow_must_change: bool = False,
+    max_fields: int = 500,
+    multipart: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Require a signed-in member with ``permission``; POSTs also need the CSRF token.
 
-    The parsed form of a POST is left in ``request["form"]``.
+    The parsed form of a POST is left in ``request["form"]``. ``max_fields``: a form with many
+    rows (the meeting grid). ``multipart``: the handler reads the upload itself and must check
+    the CSRF token with ``csrf_ok`` (the permission is still checked here, before any read).
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -132,9 +138,13 @@ def page(
                 return redirect(
                     f"{PREFIX}/password", status=302 if request.method == "GET" else 303
                 )
+            if request.method == "POST" and multipart:
+                if permission is not None and not user.can(permission):
+                    return forbidden(request)
+                return await handler(request)
             if request.method == "POST":
                 try:
-                    form = await read_form(request)
+                    form = await read_form(request, max_fields=max_fields)
                 except BadInput as err:
                     return error_page(request, 400, "Dữ liệu không hợp lệ", err.message)
                 except web.HTTPRequestEntityTooLarge:

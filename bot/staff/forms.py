@@ -36,7 +36,9 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def read_form(request: web.Request, limit: int = MAX_FORM_BYTES) -> MultiDict[str]:
+async def read_form(
+    request: web.Request, limit: int = MAX_FORM_BYTES, max_fields: int = 500
+) -> MultiDict[str]:
     """The urlencoded form, read past aiohttp's 1 MiB cap so an oversized note gets a clear
     message instead of a bare 413; multipart is refused (the dashboard uploads nothing).
 
@@ -51,7 +53,7 @@ async def read_form(request: web.Request, limit: int = MAX_FORM_BYTES) -> MultiD
     try:
         text = raw.decode("utf-8")
         pairs = urllib.parse.parse_qsl(
-            text, keep_blank_values=True, strict_parsing=False, max_num_fields=500
+            text, keep_blank_values=True, strict_parsing=False, max_num_fields=max_fields
         )
     except (UnicodeDecodeError, ValueError):
         raise BadInput("Biểu mẫu gửi lên không đọc được.") from None

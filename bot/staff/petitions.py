@@ -15,7 +15,7 @@ from aiohttp import web
 from multidict import MultiDict
 
 from bot.files import file_response
-from bot.staff import actions, present
+from bot.staff import actions, council_detail, present
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.forms import BadInput
@@ -150,6 +150,7 @@ async def _detail_context(
         "draft_action": "",
         "error": "",
         "done": "",
+        **await council_detail.context(runtime, full),
     }
 
 
@@ -178,6 +179,8 @@ async def detail(request: web.Request) -> web.StreamResponse:
     done = request.query.get("done", "")
     if done in workflow.ACTIONS:
         ctx["done"] = f"Đã lưu: {config(request).labels.action_label(done)}."
+    elif done == "council":
+        ctx["done"] = "Đã lưu thông tin kỳ họp của kiến nghị."
     elif done == "created":
         ctx["done"] = "Đã tiếp nhận kiến nghị."
     return render(request, "detail.html", ctx)

@@ -32,12 +32,25 @@ ROLE_LABELS = {
 # Permissions. "view": inbox and petition pages; "personal": contact details, exact location,
 # attachments and internal notes; "act": change petitions (which actions: ROLE_ACTIONS);
 # "handoff": the live conversations with citizens who asked for a person; "kb": editing the
-# knowledge base.
+# knowledge base; "council": sessions, meetings, grouping and moving petitions between sessions.
 PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
-        {"view", "personal", "act", "intake", "reports", "gaps", "accounts", "handoff", "kb"}
+        {
+            "view",
+            "personal",
+            "act",
+            "intake",
+            "reports",
+            "gaps",
+            "accounts",
+            "handoff",
+            "kb",
+            "council",
+        }
     ),
-    OFFICE: frozenset({"view", "personal", "act", "intake", "reports", "gaps", "handoff"}),
+    OFFICE: frozenset(
+        {"view", "personal", "act", "intake", "reports", "gaps", "handoff", "council"}
+    ),
     COMMITTEE: frozenset({"view", "personal", "act", "reports"}),
     DIGITAL_TEAM: frozenset({"view", "intake", "gaps", "handoff", "kb"}),
     VIEWER: frozenset({"view", "reports"}),

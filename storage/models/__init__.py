@@ -15,6 +15,7 @@ from storage.models.conversations import (
     OutboxMessage,
     UnansweredQuestion,
 )
+from storage.models.council import CouncilMeeting, CouncilSession
 from storage.models.files import StoredFile
 from storage.models.handoff import HandoffConversation, HandoffMessage
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
@@ -40,6 +41,8 @@ __all__ = [
     "Citizen",
     "Commune",
     "ConversationState",
+    "CouncilMeeting",
+    "CouncilSession",
     "HandoffConversation",
     "HandoffMessage",
     "IdentityPrefs",

@@ -73,6 +73,22 @@ class Petition(Base):
     closed_at: Mapped[dt.datetime | None]
     anonymized_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The council cycle: the staff summary reports use, the session it is compiled for, the
+    # meeting it was raised at, its group of identical opinions (the lead's id), and how an
+    # answer settled it (handlers.council.documents.Resolution); spot_answered_by: answered at
+    # the meeting itself, by whom.
+    summary: Mapped[str | None] = mapped_column(Text)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_sessions.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_meetings.id", ondelete="SET NULL"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("petitions.id", ondelete="SET NULL"), index=True
+    )
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    spot_answered_by: Mapped[str | None] = mapped_column(String(200))
 
     events: Mapped[list[PetitionEvent]] = relationship(
         back_populates="petition", order_by="PetitionEvent.id", lazy="raise"

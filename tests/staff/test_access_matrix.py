@@ -6,6 +6,7 @@ every route the dashboard registers, so a new route cannot ship without a row he
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from aiohttp import web
 from bot.staff import routes as staff_routes
 from handlers.types import Inbound
 from storage import petitions as repo
-from storage.models import PetitionAttachment
+from storage.models import CouncilMeeting, CouncilSession, PetitionAttachment
 from tests.staff.helpers import Agent, make_account, make_petition, make_token, signed_in
 
 ROLES = ("anon", "admin", "office", "committee", "digital_team", "viewer")
@@ -69,6 +70,7 @@ HANDOFF_ROLES = ("admin", "office", "digital_team")
 KB_ROLES = ("admin", "digital_team")
 REPORT_ROLES = ("admin", "office", "committee", "viewer")
 ACT_ROLES = ("admin", "office", "committee")
+COUNCIL_ROLES = ("admin", "office")
 
 
 async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], dict, list[Row]]:
@@ -93,6 +95,27 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         session.add(photo)
         await session.flush()
         photo_id = photo.id
+    async with runtime.db.write() as session:
+        council_session = CouncilSession(
+            commune_id=runtime.profile.id, number=1, term="khóa XXI", date=dt.date(2026, 12, 1)
+        )
+        session.add(council_session)
+        await session.flush()
+        meeting = CouncilMeeting(
+            commune_id=runtime.profile.id, kind="voter_meeting", date=dt.date(2026, 11, 10)
+        )
+        session.add(meeting)
+        await session.flush()
+        sid, mid = council_session.id, meeting.id
+
+    def meeting_body(role: str) -> dict[str, Any]:
+        return {
+            "kind": "voter_meeting",
+            "date": "2026-11-12",
+            "villages": ["thon-1"],
+            "petitions": [{"content": f"Ý kiến số {next(_seq)} về đường giao thông thôn 1"}],
+        }
+
     handoffs = []
     for n in range(8):
         await runtime.engine.handle(
@@ -357,6 +380,119 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
             {**_all(403, anon=401), **{r: 200 for r in ACT_ROLES}},
             "api",
             body=lambda r: {"internal_note": f"ghi chú của {r}"},
+        ),
+        Row(
+            "POST",
+            "/staff/petitions/{code}/council",
+            f"/staff/petitions/{ours}/council",
+            _only(ACT_ROLES, 303),
+            body=lambda r: {"summary": f"Tóm tắt của {r}"},
+        ),
+        Row("GET", "/staff/sessions", "/staff/sessions", _signed_in(200)),
+        Row(
+            "POST",
+            "/staff/sessions",
+            "/staff/sessions",
+            _only(COUNCIL_ROLES, 303),
+            body=lambda r: {
+                "number": str(50 + next(_seq)),
+                "term": "khóa XXI",
+                "date": "2027-01-05",
+            },
+        ),
+        Row("GET", "/staff/sessions/{session_id}", f"/staff/sessions/{sid}", _signed_in(200)),
+        Row(
+            "POST",
+            "/staff/sessions/{session_id}",
+            f"/staff/sessions/{sid}",
+            _only(COUNCIL_ROLES, 303),
+            body=lambda r: {"number": "1", "term": "khóa XXI", "date": "2026-12-01"},
+        ),
+        Row(
+            "GET",
+            "/staff/sessions/{session_id}/report.docx",
+            f"/staff/sessions/{sid}/report.docx?kind=appendix",
+            _only(REPORT_ROLES, 200),
+        ),
+        Row("GET", "/staff/meetings/new", "/staff/meetings/new", _only(COUNCIL_ROLES, 200)),
+        Row(
+            "GET",
+            "/staff/meetings/template.xlsx",
+            "/staff/meetings/template.xlsx",
+            _only(COUNCIL_ROLES, 200),
+        ),
+        Row("GET", "/staff/meetings/upload", "/staff/meetings/upload", _only(COUNCIL_ROLES, 200)),
+        Row(
+            "POST",
+            "/staff/meetings/upload",
+            "/staff/meetings/upload",
+            _only(COUNCIL_ROLES, 400),  # a form without a file: "choose a file"
+            body=lambda r: {"kind": "voter_meeting"},
+        ),
+        Row(
+            "GET",
+            "/staff/meetings/suggest",
+            "/staff/meetings/suggest?text=đường",
+            _only(COUNCIL_ROLES, 200),
+        ),
+        Row(
+            "POST",
+            "/staff/meetings",
+            "/staff/meetings",
+            _only(COUNCIL_ROLES, 303),
+            body=lambda r: {
+                "kind": "voter_meeting",
+                "date": "2026-11-12",
+                "villages": "thon-1",
+                "r-1-content": f"Ý kiến số {next(_seq)} về đường giao thông thôn 1",
+            },
+        ),
+        Row("GET", "/staff/meetings/{meeting_id}", f"/staff/meetings/{mid}", _signed_in(200)),
+        Row("GET", "/staff/api/sessions", "/staff/api/sessions", _all(200, anon=401), "api"),
+        Row(
+            "POST",
+            "/staff/api/sessions",
+            "/staff/api/sessions",
+            _api(COUNCIL_ROLES, 201),
+            "api",
+            body=lambda r: {"number": 10 + next(_seq), "term": "khóa XXI", "date": "2027-06-01"},
+        ),
+        Row(
+            "PUT",
+            "/staff/api/sessions/{session_id}",
+            f"/staff/api/sessions/{sid}",
+            _api(COUNCIL_ROLES, 200),
+            "api",
+            body=lambda r: {"number": 1, "term": "khóa XXI", "date": "2026-12-01"},
+        ),
+        Row(
+            "GET",
+            "/staff/api/sessions/{session_id}/report.docx",
+            f"/staff/api/sessions/{sid}/report.docx",
+            _api(REPORT_ROLES, 200),
+            "api",
+        ),
+        Row(
+            "GET",
+            "/staff/api/sessions/{session_id}/supervision",
+            f"/staff/api/sessions/{sid}/supervision",
+            _api(REPORT_ROLES, 200),
+            "api",
+        ),
+        Row(
+            "POST",
+            "/staff/api/meetings",
+            "/staff/api/meetings",
+            _api(COUNCIL_ROLES, 201),
+            "api",
+            body=meeting_body,
+        ),
+        Row(
+            "GET",
+            "/staff/api/meetings/{meeting_id}",
+            f"/staff/api/meetings/{mid}",
+            _all(200, anon=401),
+            "api",
         ),
         Row(
             "GET",
