@@ -143,7 +143,9 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     staff_app[CONFIG] = make_config(runtime)
     jinja_env(staff_app, Labels.of(runtime.texts))
     routes(staff_app)
-    app.add_subapp(PREFIX, staff_app)
+    # Before the sub-application: its prefix resource also claims "/staff" itself, and the
+    # router tries resources in the order they were added.
     app.router.add_get(PREFIX, _to_home)
+    app.add_subapp(PREFIX, staff_app)
     app.on_startup.append(_bootstrap)
     _add_housekeeping(runtime)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.integers import parse_id
 from bot.staff import passwords
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -127,12 +128,13 @@ async def create_account(request: web.Request) -> web.StreamResponse:
 
 async def _target(request: web.Request) -> StaffAccount | web.Response:
     runtime = config(request).runtime
-    try:
-        account_id = int(request.match_info["account_id"])
-    except ValueError:
-        account_id = -1
+    account_id = parse_id(request.match_info["account_id"])
+    if account_id is None:
+        return error_page(
+            request, 400, "Không hợp lệ", "Mã tài khoản phải là một số nguyên dương."
+        )
     async with runtime.db.read() as session:
-        account = await staff_repo.get_account(session, account_id) if account_id > 0 else None
+        account = await staff_repo.get_account(session, account_id)
     if account is None or account.commune_id != runtime.profile.id:
         return error_page(request, 404, "Không tìm thấy", "Không tìm thấy tài khoản này.")
     return account

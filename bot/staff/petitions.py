@@ -15,6 +15,7 @@ from aiohttp import web
 from multidict import MultiDict
 
 from bot.files import file_response
+from bot.integers import parse_id
 from bot.staff import actions, present
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -216,10 +217,11 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     if isinstance(found, web.Response):
         return found
     runtime = config(request).runtime
-    try:
-        attachment_id = int(request.match_info["attachment_id"])
-    except ValueError:
-        attachment_id = -1
+    attachment_id = parse_id(request.match_info["attachment_id"])
+    if attachment_id is None:
+        return error_page(
+            request, 400, "Không hợp lệ", "Mã tệp đính kèm phải là một số nguyên dương."
+        )
     async with runtime.db.read() as session:
         full = await repo.get_by_id(session, found.id, with_details=True)
     item = next((a for a in (full.attachments if full else []) if a.id == attachment_id), None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from bot.integers import parse_int
 from bot.staff.dates import iso_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput
 from bot.staff.labels import ActionView, Labels
@@ -278,10 +279,10 @@ def parse_inbox(query: Any, profile: CommuneProfile) -> InboxQuery:
             iq.date_from = value
         else:
             iq.date_to = value
-    try:
-        iq.page = max(1, min(10_000, int(query.get("page") or 1)))
-    except ValueError:
-        iq.page = 1
+    page = parse_int(query.get("page") or "1", 1, 10_000)
+    if page is None:
+        iq.errors.append("Số trang phải là số nguyên từ 1 đến 10.000; đang hiện trang 1.")
+    iq.page = page or 1
     return iq
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.integers import parse_int
 from bot.staff import present
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -60,12 +61,9 @@ class Period:
 
 
 def _int(value: str, low: int, high: int, what: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadInput(f"{what} «{value[:20]}» không hợp lệ.") from None
-    if not low <= number <= high:
-        raise BadInput(f"{what} phải từ {low} đến {high}.")
+    number = parse_int(value, low, high)
+    if number is None:
+        raise BadInput(f"{what} «{value[:20]}» không hợp lệ: cần một số từ {low} đến {high}.")
     return number
 
 
