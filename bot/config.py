@@ -117,6 +117,7 @@ class Settings(BaseSettings):
     staff_session_hours: int = _field(12, "STAFF_SESSION_HOURS")
     staff_login_max_failures: int = _field(5, "STAFF_LOGIN_MAX_FAILURES")
     staff_login_window_minutes: int = _field(15, "STAFF_LOGIN_WINDOW_MINUTES")
+    staff_api_token_days: int = _field(90, "STAFF_API_TOKEN_DAYS")
     staff_trusted_proxies: tuple[Network, ...] = _field(
         DEFAULT_TRUSTED_PROXIES, "STAFF_TRUSTED_PROXIES"
     )
@@ -249,6 +250,7 @@ class Settings(BaseSettings):
         "staff_session_hours",
         "staff_login_max_failures",
         "staff_login_window_minutes",
+        "staff_api_token_days",
         "personal_data_retention_days",
         mode="before",
     )

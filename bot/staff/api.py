@@ -80,7 +80,7 @@ async def _token_user(request: web.Request) -> StaffUser | None:
         return None
     row, account = found
     if (
-        row.revoked_at is not None
+        not staff_repo.token_live(row, now)
         or not account.active
         or account.commune_id != cfg.runtime.profile.id
     ):

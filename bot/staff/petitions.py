@@ -20,6 +20,7 @@ from bot.staff import actions, present
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.forms import BadInput
+from bot.staff.masking import petition_text
 from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
 from handlers import workflow
@@ -40,6 +41,10 @@ SATISFACTION_LABELS = {
 
 def _user(request: web.Request) -> StaffUser:
     return request["staff_user"]
+
+
+def _excerpt(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @page("view")
@@ -68,7 +73,7 @@ async def inbox(request: web.Request) -> web.StreamResponse:
                 "category": present.category_name(runtime.profile, p.category),
                 "village": present.village_name(runtime.profile, p.village),
                 "channel": labels.channel_label(p.intake_channel),
-                "excerpt": p.content if len(p.content) <= 140 else p.content[:140] + "…",
+                "excerpt": _excerpt(petition_text(p.content, p, user), 140),
             }
         )
     committees = runtime.profile.committees
@@ -113,20 +118,21 @@ async def _detail_context(
     labels = cfg.labels
     return {
         "p": full,
+        "content": petition_text(full.content, full, user),
         "overdue": overdue,
         "nearly": nearly,
         "category": present.category_name(profile, full.category),
         "committee": present.committee_name(profile, full.committee),
         "village": present.village_name(profile, full.village),
         "channel": labels.channel_label(full.intake_channel),
-        "events": [present.event_view(e, user, labels, profile) for e in full.events],
+        "events": [present.event_view(e, user, labels, profile, full) for e in full.events],
         "attachments": [present.attachment_view(a) for a in full.attachments]
         if user.can("personal")
         else [],
         "attachment_count": len(full.attachments),
         "maps": present.map_links(full.latitude, full.longitude) if user.can("personal") else {},
         "duplicate_code": duplicate_code,
-        "similar": present.similar(pool, full),
+        "similar": present.similar(pool, full, personal=user.can("personal")),
         "actions": present.allowed_actions(full.status, user, labels),
         "default_due": workflow.calendar.due_date(profile, now).isoformat(),
         "committees": profile.committees,
