@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bot import secret_keys
 from bot.channels.zalo_api import TokenRefreshError, ZaloApi
 from bot.config import ConfigError, Settings, load_settings
 from knowledge.profile import load_profile
@@ -93,6 +94,7 @@ async def exchange(settings: Settings, code: str, state_file: Path = STATE_FILE)
     finally:
         await api.close()
     profile = load_profile(settings.commune_profile)
+    secret_keys.install(settings)
     db = Database(settings.database_url)
     try:
         await db.upgrade()
