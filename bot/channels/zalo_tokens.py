@@ -80,6 +80,9 @@ class ZaloTokens:
                 )
             if adopted:
                 log.info("Zalo: đã nhận cặp token mới từ cấu hình (ZALO_ACCESS/REFRESH_TOKEN)")
+        async with self.db.write() as session:
+            if await credentials.encrypt_plain(session, self.commune_id, CHANNEL):
+                log.info("Zalo: cặp token lưu từ trước đã được mã hoá trong cơ sở dữ liệu")
         self._seeded = True
         self._cache = None
 

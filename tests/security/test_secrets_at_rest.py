@@ -57,6 +57,19 @@ async def test_a_pair_stored_before_encryption_is_still_read(runtime: Any) -> No
     async with runtime.db.read() as session:
         pair = await credentials.read_tokens(session, commune, "zalo")
     assert pair is not None and pair.access_token == ACCESS
+    # At the channel's start the legacy pair is re-written encrypted, once.
+    async with runtime.db.write() as session:
+        assert await credentials.encrypt_plain(session, commune, "zalo")
+    async with runtime.db.write() as session:
+        assert not await credentials.encrypt_plain(session, commune, "zalo")
+        raw = (
+            await session.execute(
+                text("SELECT access_token, refresh_token FROM channel_credentials")
+            )
+        ).one()
+        pair = await credentials.read_tokens(session, commune, "zalo")
+    assert all(value.startswith(secret_box.FERNET_PREFIX) for value in raw)
+    assert pair is not None and (pair.access_token, pair.refresh_token) == (ACCESS, REFRESH)
 
 
 def test_the_key_file_is_made_once_with_mode_600(tmp_path: Path) -> None:
