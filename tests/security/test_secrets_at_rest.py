@@ -96,3 +96,23 @@ def test_rotation_reads_old_ciphertext_and_a_wrong_key_is_a_clear_error() -> Non
             secret_box.decrypt(old)
     finally:
         secret_keys.install(make_settings("sqlite+aiosqlite:///x.db"))
+
+
+async def test_a_changed_secret_degrades_zalo_without_a_traceback(runtime: Any) -> None:
+    from bot.channels.zalo_tokens import ZaloTokens
+
+    now = runtime.clock()
+    commune = runtime.profile.id
+    async with runtime.db.write() as session:
+        await ensure_commune(session, commune, runtime.profile.name)
+        await credentials.store_authorized(
+            session, commune, "zalo", ACCESS, REFRESH, now + dt.timedelta(hours=25), now
+        )
+    tokens = ZaloTokens(runtime.db, None, commune, runtime.clock)  # type: ignore[arg-type]
+    try:
+        secret_box.configure(["a-different-secret"])
+        assert await tokens.current() is None
+        assert await tokens.health() == "degraded"
+    finally:
+        secret_keys.install(make_settings("sqlite+aiosqlite:///x.db"))
+    assert (await tokens.current()) is not None
