@@ -22,10 +22,10 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # Request lines carry no message text; keep them, but quieter than our own logs.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.channels.logs import install_log_guards
+
+    install_log_guards()  # before the first SQL statement or request is logged
 
 
 def settings_or_exit() -> Settings:

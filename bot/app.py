@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot import files, staff, webchat
 from bot.channels import setup as channels
+from bot.channels.logs import install_log_guards
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 
@@ -97,6 +98,7 @@ async def background(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Application:
     """The whole HTTP surface; ``run_background=False`` lets tests drive the worker by hand."""
+    install_log_guards()
     app = web.Application(middlewares=[security_headers], client_max_size=1024**2)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)

@@ -153,6 +153,9 @@ def cmd_token(args: argparse.Namespace) -> int:
     settings = _settings()
     username = args.username.strip().lower()
     token = passwords.new_api_token()
+    days = args.days if args.days is not None else settings.staff_api_token_days
+    if not 1 <= days <= 3660:
+        raise _Refused("--days phải từ 1 đến 3660 ngày.")
 
     if args.revoke:
 
@@ -180,13 +183,15 @@ def cmd_token(args: argparse.Namespace) -> int:
                 token_hash=passwords.sha256_hex(token),
                 label=(args.label or "").strip(),
                 now=utcnow(),
+                days=days,
             )
         return 0
 
     asyncio.run(_with_db(settings, job))
     print(token)
     print(
-        "Giữ mã này bí mật; nó chỉ hiện một lần. Dùng: Authorization: Bearer <mã>.",
+        f"Giữ mã này bí mật; nó chỉ hiện một lần và dùng được {days} ngày. "
+        "Dùng: Authorization: Bearer <mã>.",
         file=sys.stderr,
     )
     return 0
@@ -291,7 +296,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     token = sub.add_parser("token", help="in một mã truy cập API mới cho tài khoản")
     token.add_argument("username", metavar="USERNAME")
-    token.add_argument("--label", help="ghi chú mã dùng cho việc gì")
+    token.add_argument("--label", "--name", dest="label", help="tên của mã: dùng cho việc gì")
+    token.add_argument(
+        "--days",
+        type=int,
+        help="số ngày mã còn dùng được (mặc định STAFF_API_TOKEN_DAYS, 90 ngày)",
+    )
     token.add_argument(
         "--revoke", action="store_true", help="thu hồi mọi mã API của tài khoản (không tạo mã mới)"
     )

@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from storage.db import DatabaseUrlError, check_url
 
 DEFAULT_DB_FILE = Path("var") / "bot.db"
+DEFAULT_SECRET_KEY_FILE = Path("var") / "secret.key"
 DEFAULT_TRUSTED_PROXIES = "127.0.0.1/32,::1/128"
 # Variables where an empty value means something (no trusted proxy at all), not "unset".
 EMPTY_MEANS_NONE = frozenset({"STAFF_TRUSTED_PROXIES"})
@@ -124,10 +125,14 @@ class Settings(BaseSettings):
     staff_session_hours: int = _field(12, "STAFF_SESSION_HOURS")
     staff_login_max_failures: int = _field(5, "STAFF_LOGIN_MAX_FAILURES")
     staff_login_window_minutes: int = _field(15, "STAFF_LOGIN_WINDOW_MINUTES")
+    staff_api_token_days: int = _field(90, "STAFF_API_TOKEN_DAYS")
     staff_trusted_proxies: tuple[Network, ...] = _field(
         DEFAULT_TRUSTED_PROXIES, "STAFF_TRUSTED_PROXIES"
     )
     personal_data_retention_days: int = _field(365, "PERSONAL_DATA_RETENTION_DAYS")
+    # Encrypts stored platform tokens and signs cookies; several (comma-separated) for a rotation.
+    secret_key: str = Field(default="", validation_alias=AliasChoices("SECRET_KEY"), repr=False)
+    secret_key_file: Path = _field(DEFAULT_SECRET_KEY_FILE, "SECRET_KEY_FILE")
 
     @classmethod
     def settings_customise_sources(
@@ -257,6 +262,7 @@ class Settings(BaseSettings):
         "staff_session_hours",
         "staff_login_max_failures",
         "staff_login_window_minutes",
+        "staff_api_token_days",
         "personal_data_retention_days",
         mode="before",
     )

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bot import secret_keys
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
 from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
@@ -151,6 +152,7 @@ async def build_runtime(
 ) -> Runtime:
     """Open the database (migrating it), load the content and wire the engine and worker."""
     content = content or load_content(settings)
+    secret_keys.install(settings)
     db = Database(settings.database_url)
     if migrate:
         await db.upgrade()

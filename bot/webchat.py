@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot import webchat_media
+from bot.integers import parse_int
 from bot.keys import RUNTIME
 from bot.runtime import WEB, WEB_CHANNEL
 from bot.webchat_media import ExtraError, inbound_extras
@@ -22,8 +23,10 @@ from handlers.types import Inbound
 from storage import outbox
 
 STATIC_DIR = Path(__file__).parent / "static"
-USER_ID_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+# An id is a conversation's only key, so it must be hard to guess (the page makes 128 random
+# bits) and matched whole: with ``match`` and ``$`` a trailing newline would pass as another id.
+USER_ID_RE = re.compile(r"[A-Za-z0-9_.:\-]{22,64}")
+MESSAGE_ID_RE = re.compile(r"[A-Za-z0-9_.:\-]{22,64}")
 MAX_TEXT = 50_000
 MAX_PAYLOAD = 300
 MAX_BODY = 256 * 1024
@@ -72,8 +75,8 @@ async def post_chat(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         return _bad("Cần gửi một đối tượng JSON.")
     user_id = body.get("user_id")
-    if not isinstance(user_id, str) or not USER_ID_RE.match(user_id):
-        return _bad("user_id phải là chuỗi 1–64 ký tự (chữ, số, - _ . :).")
+    if not isinstance(user_id, str) or not USER_ID_RE.fullmatch(user_id):
+        return _bad("user_id phải là chuỗi 22–64 ký tự (chữ, số, - _ . :).")
     text = body.get("text")
     payload = body.get("payload")
     try:
@@ -90,9 +93,9 @@ async def post_chat(request: web.Request) -> web.Response:
         return _bad(f"Tin nhắn dài quá {MAX_TEXT} ký tự.", 413)
     message_id = body.get("message_id")
     if message_id is not None and (
-        not isinstance(message_id, str) or not MESSAGE_ID_RE.match(message_id)
+        not isinstance(message_id, str) or not MESSAGE_ID_RE.fullmatch(message_id)
     ):
-        return _bad("message_id phải là chuỗi 1–64 ký tự.")
+        return _bad("message_id phải là chuỗi 22–64 ký tự (chữ, số, - _ . :).")
 
     runtime = request.app[RUNTIME]
     result = await runtime.engine.handle(
@@ -112,12 +115,11 @@ async def post_chat(request: web.Request) -> web.Response:
 async def get_messages(request: web.Request) -> web.Response:
     """Messages pushed to a web-chat user after message ``after``."""
     user_id = request.query.get("user_id", "")
-    if not USER_ID_RE.match(user_id):
-        return _bad("user_id không hợp lệ.")
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        return _bad("after phải là số nguyên.")
+    if not USER_ID_RE.fullmatch(user_id):
+        return _bad("user_id phải là chuỗi 22–64 ký tự (chữ, số, - _ . :).")
+    after = parse_int(request.query.get("after", "0"))
+    if after is None:
+        return _bad("after phải là số nguyên không âm (chỉ chữ số 0–9).")
     runtime = request.app[RUNTIME]
     async with runtime.db.read() as session:
         rows = await outbox.pushed_messages(

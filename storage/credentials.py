@@ -19,10 +19,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from storage.models import ChannelCredential
+from storage.secret_box import FERNET_PREFIX
 from storage.upsert import insert_ignore
 
 SEED_SUFFIX = "-seed"
@@ -203,6 +205,34 @@ def store_rotated(
     row.refresh_failed_at = None
     row.last_error = None
     return snapshot(row)
+
+
+async def encrypt_plain(session: AsyncSession, commune_id: str, channel: str) -> bool:
+    """Re-write a pair stored before encryption at rest, so the database holds ciphertext now;
+    True when there was one."""
+    table = ChannelCredential.__table__
+    raw = (
+        await session.execute(
+            select(
+                type_coerce(table.c.access_token, Text), type_coerce(table.c.refresh_token, Text)
+            ).where(table.c.commune_id == commune_id, table.c.channel == channel)
+        )
+    ).first()
+    if raw is None:
+        return False
+    plain = [
+        name
+        for name, value in zip(("access_token", "refresh_token"), raw, strict=True)
+        if value and not value.startswith(FERNET_PREFIX)
+    ]
+    if not plain:
+        return False
+    row = await lock_row(session, commune_id, channel)
+    if row is None:  # pragma: no cover - read just above
+        return False
+    for name in plain:
+        flag_modified(row, name)
+    return True
 
 
 def record_failure(row: ChannelCredential, error: str, now: dt.datetime) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,12 +93,14 @@ async def set_password(
     must_change: bool,
     now: dt.datetime,
 ) -> None:
-    """Replace the password and end every session of the account (old cookies stop working)."""
+    """Replace the password and end every session and API token of the account: whoever knew
+    the old password may have made a token with it, and old cookies stop working."""
     account.password_hash = password_hash
     account.must_change_password = must_change
     account.failed_logins = 0
     account.locked_until = None
     await revoke_sessions(session, account.id, now)
+    await revoke_tokens(session, account.id, now)
 
 
 async def set_active(
@@ -195,10 +197,26 @@ async def purge_sessions(session: AsyncSession, before: dt.datetime) -> int:
 # --- API tokens ---------------------------------------------------------------------------
 
 
+DEFAULT_TOKEN_DAYS = 90
+
+
 async def create_token(
-    session: AsyncSession, *, staff_id: int, token_hash: str, label: str, now: dt.datetime
+    session: AsyncSession,
+    *,
+    staff_id: int,
+    token_hash: str,
+    label: str,
+    now: dt.datetime,
+    days: int = DEFAULT_TOKEN_DAYS,
 ) -> ApiToken:
-    row = ApiToken(staff_id=staff_id, token_hash=token_hash, label=label[:100], created_at=now)
+    """A token that stops working ``days`` days from ``now`` (or when revoked)."""
+    row = ApiToken(
+        staff_id=staff_id,
+        token_hash=token_hash,
+        label=label[:100],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
     session.add(row)
     await session.flush()
     return row
@@ -220,6 +238,33 @@ async def touch_token(session: AsyncSession, token_id: int, now: dt.datetime) ->
     await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
+def token_live(row: ApiToken, now: dt.datetime) -> bool:
+    """Neither revoked nor expired."""
+    return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
+
+
+async def list_tokens(session: AsyncSession, staff_id: int) -> list[ApiToken]:
+    """The account's tokens, newest first (live, expired and revoked)."""
+    stmt = select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id.desc())
+    return list((await session.scalars(stmt)).all())
+
+
+async def revoke_token(
+    session: AsyncSession, staff_id: int, token_id: int, now: dt.datetime
+) -> bool:
+    """Revoke one token of that account; False when it has no such live token."""
+    result = await session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            ApiToken.staff_id == staff_id,
+            ApiToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return bool(result.rowcount)
+
+
 async def revoke_tokens(session: AsyncSession, staff_id: int, now: dt.datetime) -> int:
     result = await session.execute(
         update(ApiToken)
@@ -229,10 +274,14 @@ async def revoke_tokens(session: AsyncSession, staff_id: int, now: dt.datetime) 
     return int(result.rowcount or 0)
 
 
-async def count_live_tokens(session: AsyncSession, staff_id: int) -> int:
+async def count_live_tokens(
+    session: AsyncSession, staff_id: int, now: dt.datetime | None = None
+) -> int:
     stmt = select(func.count(ApiToken.id)).where(
         ApiToken.staff_id == staff_id, ApiToken.revoked_at.is_(None)
     )
+    if now is not None:
+        stmt = stmt.where(or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
     return int(await session.scalar(stmt) or 0)
 
 

@@ -15,7 +15,7 @@ class WebChat:
 
     def __init__(self, client: TestClient, user_id: str | None = None) -> None:
         self.client = client
-        self.user_id = user_id or f"user-{next(_ids)}"
+        self.user_id = user_id or f"user-{next(_ids):017d}"  # 22 characters, the shortest valid id
         self.replies: list[dict[str, Any]] = []
         self.last_push_id = 0
 

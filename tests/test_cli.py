@@ -89,7 +89,7 @@ def test_run_serves_and_exits_zero_on_sigterm(tmp_path: Path) -> None:
                 time.sleep(0.3)
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/chat",
-            data=json.dumps({"user_id": "cli-test", "text": "xin chào"}).encode(),
+            data=json.dumps({"user_id": "cli-test-0123456789abcdef", "text": "xin chào"}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as r:

@@ -8,6 +8,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from tests.helpers import WebChat
 
+W1 = "w-1-0123456789abcdef0123"
+U1 = "u1-0123456789abcdef01234"
+
 
 @pytest.fixture
 async def client(runtime):
@@ -72,8 +75,8 @@ async def test_greeting_by_text_and_shape_of_the_reply(client) -> None:
 
 async def test_a_retried_post_returns_the_same_replies_without_handling_twice(client) -> None:
     chat = WebChat(client)
-    first = await chat.say("/start", message_id="abc-1")
-    status, again = await chat.send(text="/start", message_id="abc-1")
+    first = await chat.say("/start", message_id="abc-1-0123456789abcdef0123")
+    status, again = await chat.send(text="/start", message_id="abc-1-0123456789abcdef0123")
     assert status == 200 and again["duplicate"] is True
     assert again["replies"] == first
 
@@ -84,10 +87,10 @@ async def test_a_retried_post_returns_the_same_replies_without_handling_twice(cl
         ({"text": "hi"}, 400),
         ({"user_id": "", "text": "hi"}, 400),
         ({"user_id": "a b", "text": "hi"}, 400),
-        ({"user_id": "u1"}, 400),
-        ({"user_id": "u1", "text": 5}, 400),
-        ({"user_id": "u1", "payload": ["x"]}, 400),
-        ({"user_id": "u1", "text": "x" * 60_000}, 413),
+        ({"user_id": U1}, 400),
+        ({"user_id": U1, "text": 5}, 400),
+        ({"user_id": U1, "payload": ["x"]}, 400),
+        ({"user_id": U1, "text": "x" * 60_000}, 413),
         ([1, 2], 400),
     ],
 )
@@ -107,7 +110,7 @@ async def test_malformed_json_is_a_400(client) -> None:
 async def test_pushed_messages_are_listed_after_an_id(client, runtime) -> None:
     from storage import outbox
 
-    chat = WebChat(client, "w-1")
+    chat = WebChat(client, W1)
     await chat.say("xin chào")
     async with runtime.db.write() as session:
         for text in ("Cập nhật 1", "Cập nhật 2"):
@@ -115,7 +118,7 @@ async def test_pushed_messages_are_listed_after_an_id(client, runtime) -> None:
                 outbox.new_message(
                     commune_id=runtime.profile.id,
                     channel="web",
-                    recipient="w-1",
+                    recipient=W1,
                     body={"text": text, "buttons": []},
                     now=runtime.clock(),
                     kind="push",
@@ -124,9 +127,9 @@ async def test_pushed_messages_are_listed_after_an_id(client, runtime) -> None:
     first = await chat.pushed()
     assert [m["text"] for m in first] == ["Cập nhật 1", "Cập nhật 2"]
     assert await chat.pushed() == []
-    other = WebChat(client, "w-2")
+    other = WebChat(client, "w-2-0123456789abcdef0123")
     assert await other.pushed() == []
-    bad = await client.get("/api/chat/messages", params={"user_id": "w-1", "after": "x"})
+    bad = await client.get("/api/chat/messages", params={"user_id": W1, "after": "x"})
     assert bad.status == 400
 
 

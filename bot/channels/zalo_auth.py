@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bot import secret_keys
 from bot.channels.zalo_api import TokenRefreshError, ZaloApi
 from bot.config import ConfigError, Settings, load_settings
 from knowledge.profile import load_profile
@@ -110,6 +111,7 @@ async def exchange(
     finally:
         await api.close()
     profile = load_profile(settings.commune_profile)
+    secret_keys.install(settings)
     db = Database(settings.database_url)
     try:
         await db.upgrade()

@@ -34,6 +34,7 @@ from bot.channels.zalo_api import TokenRefreshError, ZaloApi
 from storage import credentials
 from storage.credentials import TokenPair
 from storage.db import Database
+from storage.secret_box import SecretUnreadable
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class ZaloTokens:
                 )
             if adopted:
                 log.info("Zalo: đã nhận cặp token mới từ cấu hình (ZALO_ACCESS/REFRESH_TOKEN)")
+        async with self.db.write() as session:
+            if await credentials.encrypt_plain(session, self.commune_id, CHANNEL):
+                log.info("Zalo: cặp token lưu từ trước đã được mã hoá trong cơ sở dữ liệu")
         self._seeded = True
         self._cache = None
 
@@ -88,8 +92,15 @@ class ZaloTokens:
         await self.seed()
         if self._cache is not None and time.monotonic() - self._cached_at < CACHE_SECONDS:
             return self._cache
-        async with self.db.read() as session:
-            pair = await credentials.read_tokens(session, self.commune_id, CHANNEL)
+        try:
+            async with self.db.read() as session:
+                pair = await credentials.read_tokens(session, self.commune_id, CHANNEL)
+        except SecretUnreadable:
+            log.error(
+                "Zalo: không giải mã được cặp token đã lưu — SECRET_KEY hoặc var/secret.key đã "
+                "đổi? Đặt lại khoá cũ (SECRET_KEY=mới,cũ) hoặc uỷ quyền lại OA."
+            )
+            return None
         self._remember(pair)
         return pair
 
@@ -185,8 +196,11 @@ class ZaloTokens:
     async def health(self) -> str:
         """ "ok" while a usable token is stored and the last refresh did not fail."""
         await self.seed()
-        async with self.db.read() as session:
-            pair = await credentials.read_tokens(session, self.commune_id, CHANNEL)
+        try:
+            async with self.db.read() as session:
+                pair = await credentials.read_tokens(session, self.commune_id, CHANNEL)
+        except SecretUnreadable:
+            return "degraded"
         if pair is None or not pair.access_token:
             return "degraded"
         if pair.refresh_failed_at is not None:

@@ -97,6 +97,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/announcements", announcements.list_page)
     r.add_post("/announcements", announcements.create)
     r.add_get("/announcements/{announcement_id}", announcements.detail)
+    r.add_post("/accounts/{account_id}/tokens/{token_id}/revoke", accounts.revoke_token)
     r.add_get("/handoff", handoff_pages.inbox)
     r.add_get("/handoff/{conversation_id}", handoff_pages.detail)
     r.add_post("/handoff/{conversation_id}/reply", handoff_pages.reply)
@@ -172,7 +173,9 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     staff_app[CONFIG] = make_config(runtime)
     jinja_env(staff_app, Labels.of(runtime.texts))
     routes(staff_app)
-    app.add_subapp(PREFIX, staff_app)
+    # Before the sub-application: its prefix resource also claims "/staff" itself, and the
+    # router tries resources in the order they were added.
     app.router.add_get(PREFIX, _to_home)
+    app.add_subapp(PREFIX, staff_app)
     app.on_startup.append(_bootstrap)
     _add_housekeeping(runtime)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.integers import parse_id
 from bot.staff import passwords
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -22,6 +23,7 @@ DONE = {
     "deactivated": "Đã khoá tài khoản và kết thúc mọi phiên đăng nhập, mã API của tài khoản đó.",
     "activated": "Đã mở lại tài khoản.",
     "revoked": "Đã kết thúc mọi phiên đăng nhập của tài khoản.",
+    "token_revoked": "Đã thu hồi mã API; ứng dụng dùng mã đó không truy cập được nữa.",
 }
 
 
@@ -42,7 +44,11 @@ async def _list_context(request: web.Request) -> dict:
                         else ""
                     ),
                     "sessions": await staff_repo.count_live_sessions(session, account.id, now),
-                    "tokens": await staff_repo.count_live_tokens(session, account.id),
+                    "tokens": await staff_repo.count_live_tokens(session, account.id, now),
+                    "token_rows": [
+                        {"t": t, "live": staff_repo.token_live(t, now)}
+                        for t in await staff_repo.list_tokens(session, account.id)
+                    ],
                 }
             )
     return {
@@ -127,12 +133,13 @@ async def create_account(request: web.Request) -> web.StreamResponse:
 
 async def _target(request: web.Request) -> StaffAccount | web.Response:
     runtime = config(request).runtime
-    try:
-        account_id = int(request.match_info["account_id"])
-    except ValueError:
-        account_id = -1
+    account_id = parse_id(request.match_info["account_id"])
+    if account_id is None:
+        return error_page(
+            request, 400, "Không hợp lệ", "Mã tài khoản phải là một số nguyên dương."
+        )
     async with runtime.db.read() as session:
-        account = await staff_repo.get_account(session, account_id) if account_id > 0 else None
+        account = await staff_repo.get_account(session, account_id)
     if account is None or account.commune_id != runtime.profile.id:
         return error_page(request, 404, "Không tìm thấy", "Không tìm thấy tài khoản này.")
     return account
@@ -207,3 +214,24 @@ async def revoke_sessions(request: web.Request) -> web.StreamResponse:
     async with cfg.runtime.db.write() as session:
         await staff_repo.revoke_sessions(session, target.id, cfg.now())
     return redirect(f"{PREFIX}/accounts?done=revoked")
+
+
+@page("accounts")
+async def revoke_token(request: web.Request) -> web.StreamResponse:
+    """Revoke one API token of an account (the accounts page lists them with their names)."""
+    cfg = config(request)
+    target = await _target(request)
+    if isinstance(target, web.Response):
+        return target
+    token_id = parse_id(request.match_info["token_id"])
+    if token_id is None:
+        return error_page(
+            request, 400, "Không hợp lệ", "Mã số của mã API phải là số nguyên dương."
+        )
+    async with cfg.runtime.db.write() as session:
+        revoked = await staff_repo.revoke_token(session, target.id, token_id, cfg.now())
+    if not revoked:
+        return error_page(
+            request, 404, "Không tìm thấy", "Tài khoản này không có mã API đang dùng với mã số đó."
+        )
+    return redirect(f"{PREFIX}/accounts?done=token_revoked")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from multidict import MultiDict
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.integers import MAX_INT4, parse_int
 from bot.runtime import Runtime
 from bot.staff.dates import parse_date
 from bot.staff.forms import BadInput, field, note_field
@@ -61,9 +62,8 @@ def check_due(due: dt.date | None, petition: Petition, now: dt.datetime) -> None
 def change_from_form(form: MultiDict[str], action: str) -> Change:
     """Build a Change from the dashboard's action form; BadInput on anything malformed."""
     version_text = form.get("version", "")
-    try:
-        version = int(version_text)
-    except ValueError:
+    version = parse_int(version_text, 0, MAX_INT4)
+    if version is None:
         raise BadInput(
             "Thiếu thông tin phiên bản của kiến nghị. Hãy tải lại trang rồi làm lại."
         ) from None

@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.integers import parse_int
 from bot.staff import actions, passwords, present
 from bot.staff.config import config
 from bot.staff.dates import fmt_date, parse_date, vn_midnight
@@ -33,6 +34,7 @@ from storage.petitions import PetitionFilter
 
 MAX_BODY = 4 * 1024 * 1024
 MAX_PER_PAGE = 200
+MAX_PAGE = 100_000
 TOUCH_EVERY = dt.timedelta(seconds=60)
 STRING_FIELDS = (
     "status",
@@ -81,7 +83,7 @@ async def _token_user(request: web.Request) -> StaffUser | None:
         return None
     row, account = found
     if (
-        row.revoked_at is not None
+        not staff_repo.token_live(row, now)
         or not account.active
         or account.commune_id != cfg.runtime.profile.id
     ):
@@ -168,13 +170,12 @@ def _list_filter(request: web.Request, user: StaffUser) -> tuple[PetitionFilter,
     )
     if query.get("since"):
         flt.since = parse_since(query["since"])
-    try:
-        page = int(query.get("page", "1"))
-        per_page = int(query.get("per_page", "50"))
-    except ValueError:
-        raise BadInput("page và per_page phải là số nguyên.") from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise BadInput(f"page ≥ 1 và 1 ≤ per_page ≤ {MAX_PER_PAGE}.")
+    page = parse_int(query.get("page", "1"), 1, MAX_PAGE)
+    per_page = parse_int(query.get("per_page", "50"), 1, MAX_PER_PAGE)
+    if page is None or per_page is None:
+        raise BadInput(
+            f"page phải là số nguyên từ 1 đến {MAX_PAGE}, per_page từ 1 đến {MAX_PER_PAGE}."
+        )
     return flt, page, per_page
 
 

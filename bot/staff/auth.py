@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.staff import passwords, throttle
+from bot.staff import device_cookie, passwords, throttle
 from bot.staff.config import StaffConfig, config, cookie_secure
 from bot.staff.forms import BadInput, field, read_form
 from bot.staff.pages import PREFIX, error_page, forbidden, redirect, render, safe_next
@@ -279,22 +279,24 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         )
 
     async with cfg.runtime.db.read() as session:
-        if (await throttle.count(session, keys, since)).over(limits, strictly=False):
+        # A browser that signed in as this member before is judged by its own counter.
+        plan = await device_cookie.plan(session, request, username, keys, since, cfg.max_failures)
+        if (await device_cookie.over(session, plan, since, limits))[1]:
             return locked()  # already locked: refused without even recording the attempt
         account = await staff_repo.get_by_username(session, username) if username else None
     # Reserve the attempt before the slow password check, so parallel guesses count each other.
     async with cfg.runtime.db.write() as session:
         await throttle.serialize(session)
-        reserved = await throttle.reserve(session, keys.all(), now)
-        counts = await throttle.count(session, keys, since)
-    if counts.over(limits, strictly=True):
+        reserved = await throttle.reserve(session, plan.reserved(), now)
+        past_limit, at_limit = await device_cookie.over(session, plan, since, limits)
+    if past_limit:
         return locked()
     usable = (
         account is not None and account.active and account.commune_id == cfg.runtime.profile.id
     )
     ok = await passwords.verify_password(account.password_hash if usable else None, password)
     if not ok or account is None:
-        locked_now = counts.over(limits, strictly=False)
+        locked_now = at_limit
         message = LOCKED_MESSAGE.format(minutes=minutes) if locked_now else WRONG_MESSAGE
         return _login_page(
             request, error=message, status=429 if locked_now else 401, username=username[:64]
@@ -307,6 +309,8 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         await throttle.release(session, reserved)
         await staff_repo.clear_failures(session, keys.user)
         await staff_repo.clear_failures(session, keys.account)
+        if plan.device:
+            await staff_repo.clear_failures(session, plan.device)
         fresh = await staff_repo.get_account(session, account.id)
         if fresh is not None:
             fresh.last_login_at = now
@@ -315,6 +319,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     target = f"{PREFIX}/password" if account.must_change_password else next_url
     response = redirect(target)
     await start_session(request, response, account.id)
+    device_cookie.set_cookie(request, response, username)
     response.del_cookie(LOGIN_CSRF_COOKIE, path=PREFIX + "/login")
     log.info("nhân viên %s đăng nhập", account.id)
     return response

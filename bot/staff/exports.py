@@ -23,6 +23,7 @@ from bot.staff.config import config
 from bot.staff.dates import fmt_date, fmt_datetime
 from bot.staff.forms import BadInput
 from bot.staff.labels import Labels
+from bot.staff.masking import petition_text
 from bot.staff.pages import error_page, secure_headers
 from bot.staff.reports import (
     DIMENSION_TITLES,
@@ -69,7 +70,9 @@ def _text_cell(value: Any) -> Any:
     return value
 
 
-def _list_row(petition: Any, profile: CommuneProfile, labels: Labels) -> list[Any]:
+def _list_row(
+    petition: Any, profile: CommuneProfile, labels: Labels, user: StaffUser
+) -> list[Any]:
     verdict = answered_on_time(petition.answered_at, petition.due_date)
     return [
         petition.code,
@@ -78,7 +81,7 @@ def _list_row(petition: Any, profile: CommuneProfile, labels: Labels) -> list[An
         present.category_name(profile, petition.category),
         present.committee_name(profile, petition.committee),
         present.village_name(profile, petition.village),
-        petition.content,
+        petition_text(petition.content, petition, user),
         labels.status_label(petition.status),
         petition.forwarded_to or "",
         petition.forward_doc_no or "",
@@ -133,6 +136,7 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
         return report
     profile = config(request).runtime.profile
     labels = config(request).labels
+    user: StaffUser = request["staff_user"]
 
     def put(ws: Any, row: int, col: int, value: Any) -> Any:
         if isinstance(value, str):
@@ -159,7 +163,7 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     for c, header in enumerate(LIST_HEADERS, start=1):
         put(listing, 1, c, header).font = Font(bold=True)
     for r, petition in enumerate(report.rows, start=2):
-        for c, value in enumerate(_list_row(petition, profile, labels), start=1):
+        for c, value in enumerate(_list_row(petition, profile, labels, user), start=1):
             put(listing, r, c, value).alignment = Alignment(wrap_text=c in (7, 14), vertical="top")
     for letter, width in zip(
         "ABCDEFGHIJKLMN", (12, 14, 18, 28, 24, 14, 60, 22, 24, 16, 14, 14, 14, 60), strict=True
@@ -211,11 +215,14 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
         return report
     runtime = config(request).runtime
     labels = config(request).labels
+    user: StaffUser = request["staff_user"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(LIST_HEADERS)
     for petition in report.rows:
-        writer.writerow([_text_cell(v) for v in _list_row(petition, runtime.profile, labels)])
+        writer.writerow(
+            [_text_cell(v) for v in _list_row(petition, runtime.profile, labels, user)]
+        )
     body = "\ufeff" + buffer.getvalue()
     response = web.Response(
         body=body.encode("utf-8"),

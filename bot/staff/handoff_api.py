@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.integers import parse_id
 from bot.staff import handoff_view as view
 from bot.staff.api import api_route
 from bot.staff.config import config
@@ -67,7 +68,7 @@ async def read_json(request: web.Request, example: str) -> dict[str, Any]:
 
 def _id(request: web.Request) -> int | None:
     raw = request.match_info["conversation_id"]
-    return int(raw) if raw.isdigit() and len(raw) < 18 else None
+    return parse_id(raw)
 
 
 @api_route("handoff")

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
+from bot.integers import parse_id
 from bot.staff import handoff_view as view
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -46,7 +47,7 @@ def _user(request: web.Request) -> StaffUser:
 
 def _conversation_id(request: web.Request) -> int | None:
     raw = request.match_info["conversation_id"]
-    return int(raw) if raw.isdigit() and len(raw) < 18 else None
+    return parse_id(raw)
 
 
 async def figures_context(request: web.Request, window: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ shared) and is rendered by Jinja2 with autoescape on — citizen text is never m
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -68,17 +69,18 @@ def redirect(location: str, status: int = 303) -> web.Response:
     return secure_headers(response)
 
 
+MAX_NEXT = 1000
+_NEXT_RE = re.compile(re.escape(PREFIX) + r"/[A-Za-z0-9._~%/-]*(?:\?[A-Za-z0-9._~%=&+,:-]*)?")
+
+
 def safe_next(value: str | None) -> str:
-    """Only a dashboard path may follow the login (no open redirect)."""
-    if (
-        value
-        and value.startswith(PREFIX + "/")
-        and not value.startswith("//")
-        and "\\" not in value
-        and "\n" not in value
-        and "\r" not in value
-    ):
-        return value
+    """Only a plain dashboard path may follow the login (no open redirect, no header tricks):
+    ``/staff/`` then path characters, an optional plain query string, nothing else — no control
+    or non-ASCII character, no backslash, no ``//`` and no ``..`` segment."""
+    if value and len(value) <= MAX_NEXT and _NEXT_RE.fullmatch(value):
+        path = value.split("?", 1)[0]
+        if "//" not in path and ".." not in path.split("/"):
+            return value
     return PREFIX + "/petitions"
 
 

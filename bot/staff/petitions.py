@@ -15,10 +15,12 @@ from aiohttp import web
 from multidict import MultiDict
 
 from bot.files import file_response
+from bot.integers import parse_id
 from bot.staff import actions, council_detail, present
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.forms import BadInput
+from bot.staff.masking import petition_text
 from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import StaffUser
 from handlers import workflow
@@ -42,6 +44,10 @@ SATISFACTION_LABELS = {
 
 def _user(request: web.Request) -> StaffUser:
     return request["staff_user"]
+
+
+def _excerpt(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @page("view")
@@ -70,7 +76,7 @@ async def inbox(request: web.Request) -> web.StreamResponse:
                 "category": present.category_name(runtime.profile, p.category),
                 "village": present.village_name(runtime.profile, p.village),
                 "channel": labels.channel_label(p.intake_channel),
-                "excerpt": p.content if len(p.content) <= 140 else p.content[:140] + "…",
+                "excerpt": _excerpt(petition_text(p.content, p, user), 140),
             }
         )
     committees = runtime.profile.committees
@@ -124,6 +130,7 @@ async def _detail_context(
     labels = cfg.labels
     return {
         "p": full,
+        "content": petition_text(full.content, full, user),
         "overdue": overdue,
         "nearly": nearly,
         "category": present.category_name(profile, full.category),
@@ -131,14 +138,14 @@ async def _detail_context(
         "village": present.village_name(profile, full.village),
         "channel": labels.channel_label(full.intake_channel),
         "citizen_told": told_label(runtime.texts, reach_state),
-        "events": [present.event_view(e, user, labels, profile) for e in full.events],
+        "events": [present.event_view(e, user, labels, profile, full) for e in full.events],
         "attachments": [present.attachment_view(a) for a in full.attachments]
         if user.can("personal")
         else [],
         "attachment_count": len(full.attachments),
         "maps": present.map_links(full.latitude, full.longitude) if user.can("personal") else {},
         "duplicate_code": duplicate_code,
-        "similar": present.similar(pool, full),
+        "similar": present.similar(pool, full, personal=user.can("personal")),
         "actions": present.allowed_actions(full.status, user, labels),
         "default_due": workflow.calendar.due_date(profile, now).isoformat(),
         "committees": profile.committees,
@@ -232,10 +239,11 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     if isinstance(found, web.Response):
         return found
     runtime = config(request).runtime
-    try:
-        attachment_id = int(request.match_info["attachment_id"])
-    except ValueError:
-        attachment_id = -1
+    attachment_id = parse_id(request.match_info["attachment_id"])
+    if attachment_id is None:
+        return error_page(
+            request, 400, "Không hợp lệ", "Mã tệp đính kèm phải là một số nguyên dương."
+        )
     async with runtime.db.read() as session:
         full = await repo.get_by_id(session, found.id, with_details=True)
     item = next((a for a in (full.attachments if full else []) if a.id == attachment_id), None)

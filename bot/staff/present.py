@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from bot.integers import parse_int
 from bot.staff.dates import iso_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput
 from bot.staff.labels import ActionView, Labels
+from bot.staff.masking import for_role, petition_text
 from bot.staff.roles import StaffUser
 from handlers import workflow
 from handlers.workflow import calendar
@@ -75,9 +77,16 @@ def attachment_view(item: PetitionAttachment) -> dict[str, Any]:
 
 
 def event_view(
-    event: PetitionEvent, user: StaffUser, labels: Labels, profile: CommuneProfile | None = None
+    event: PetitionEvent,
+    user: StaffUser,
+    labels: Labels,
+    profile: CommuneProfile | None = None,
+    petition: Petition | None = None,
 ) -> dict[str, Any]:
     internal = event.internal_note if user.can("personal") else ""
+    public_note = event.public_note
+    if event.actor_kind == "citizen" and public_note:  # the citizen's own words: may name them
+        public_note = petition_text(public_note, petition, user)
     data = event.data or {}
     changes = []
     if profile is not None and data.get("from_category") is not None:
@@ -96,7 +105,7 @@ def event_view(
         "actor_kind": event.actor_kind,
         "actor": event.actor_label
         or {"citizen": "Công dân", "system": "Hệ thống"}.get(event.actor_kind, ""),
-        "public_note": event.public_note,
+        "public_note": public_note,
         "internal_note": internal,
         "data": {k: v for k, v in data.items() if k != "citizen_note"}
         if user.can("personal")
@@ -130,7 +139,7 @@ def petition_json(
         "committee": petition.committee,
         "village": petition.village,
         "place": petition.place_text,
-        "content": petition.content,
+        "content": petition_text(petition.content, petition, user),
         "intake_channel": petition.intake_channel,
         "priority": bool(petition.priority),
         "created_at": petition.created_at.isoformat(),
@@ -163,7 +172,11 @@ def petition_json(
     if events is not None:
         data["events"] = [
             {
-                **{k: v for k, v in event_view(e, user, labels).items() if k != "at"},
+                **{
+                    k: v
+                    for k, v in event_view(e, user, labels, petition=petition).items()
+                    if k != "at"
+                },
                 "at": e.at.isoformat(),
             }
             for e in events
@@ -191,6 +204,8 @@ def similar(
     pool: list[tuple[str, str, str, str, str, str | None]],
     petition: Any,
     limit: int = 5,
+    *,
+    personal: bool = True,
 ) -> list[dict[str, Any]]:
     """The petitions most likely to describe the same problem, by the same rule the chat uses to
     offer "follow this one instead" (wording, same category, a different village or number)."""
@@ -202,6 +217,7 @@ def similar(
     out = []
     for score, index in ranked:
         code, status, _norm, content, _category, _village = pool[index]
+        content = for_role(content, personal)
         out.append(
             {
                 "code": code,
@@ -278,10 +294,10 @@ def parse_inbox(query: Any, profile: CommuneProfile) -> InboxQuery:
             iq.date_from = value
         else:
             iq.date_to = value
-    try:
-        iq.page = max(1, min(10_000, int(query.get("page") or 1)))
-    except ValueError:
-        iq.page = 1
+    page = parse_int(query.get("page") or "1", 1, 10_000)
+    if page is None:
+        iq.errors.append("Số trang phải là số nguyên từ 1 đến 10.000; đang hiện trang 1.")
+    iq.page = page or 1
     return iq
 
 

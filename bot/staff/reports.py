@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.integers import parse_int
 from bot.staff import present
 from bot.staff.auth import page
 from bot.staff.config import config
@@ -20,6 +21,7 @@ from bot.staff.dates import fmt_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput
 from bot.staff.handoff_view import duration_text
 from bot.staff.labels import Labels
+from bot.staff.masking import petition_text
 from bot.staff.pages import render
 from bot.staff.roles import StaffUser
 from handlers.handoff.timers import period_figures
@@ -60,13 +62,14 @@ class Period:
 
 
 def _int(value: str, low: int, high: int, what: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadInput(f"{what} «{value[:20]}» không hợp lệ.") from None
-    if not low <= number <= high:
-        raise BadInput(f"{what} phải từ {low} đến {high}.")
+    number = parse_int(value, low, high)
+    if number is None:
+        raise BadInput(f"{what} «{value[:20]}» không hợp lệ: cần một số từ {low} đến {high}.")
     return number
+
+
+def _excerpt(text: str, limit: int) -> str:
+    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -227,7 +230,7 @@ async def build_report(
             )
             if petition.due_date
             else 0,
-            "excerpt": petition.content[:120] + ("…" if len(petition.content) > 120 else ""),
+            "excerpt": _excerpt(petition_text(petition.content, petition, user), 120),
         }
         if overdue:
             report.overdue.append(item)

@@ -13,12 +13,14 @@ import re
 
 from handlers import workflow
 from handlers.buttons import main_menu_buttons, menu_button
+from handlers.chat import lookup_limits
 from handlers.chat.ui import preview
 from handlers.context import Context
 from handlers.memory import Remembered
 from handlers.payloads import Command
 from handlers.texts.chat import ChatTexts
 from handlers.texts.lookup import LookupTexts
+from handlers.texts.lookup_limits import LookupLimitTexts
 from handlers.texts.workflow import WorkflowTexts
 from handlers.types import Button
 from handlers.workflow import calendar
@@ -109,7 +111,13 @@ def render_status(ctx: Context, petition: Petition, own: bool) -> str:
         category=category.name if category else petition.category,
         date=calendar.vn_date(petition.created_at),
     )
-    if petition.content:
+    if staff_filed(petition):
+        summary = str(getattr(petition, "summary", "") or "").strip()
+        if summary:
+            text += LookupLimitTexts.of(ctx.texts).staff_filed_summary(
+                summary=excerpt(summary, 200)
+            )
+    elif petition.content:
         text += t.status_content(excerpt=excerpt(petition.content, 120))
     if petition.forwarded_to and petition.forwarded_at is not None:
         text += t.status_forwarded(to=petition.forwarded_to)
@@ -165,8 +173,41 @@ def _next_step(ctx: Context, petition: Petition, own: bool) -> str:
     return t.status_next.text(petition.status)
 
 
+def _throttled(ctx: Context) -> bool:
+    """Refuse (and say so) a lookup over the identity's or everyone's limit."""
+    t = LookupLimitTexts.of(ctx.texts)
+    wait = lookup_limits.identity_wait(ctx)
+    if wait is not None:
+        ctx.reply(
+            t.too_many_own(minutes=lookup_limits.minutes(wait)), buttons=[menu_button(ctx.texts)]
+        )
+        return True
+    if not lookup_limits.GLOBAL_LOOKUPS.admit(ctx.now):
+        ctx.reply(t.too_many_all(), buttons=[menu_button(ctx.texts)])
+        return True
+    return False
+
+
+def staff_filed(petition: Petition) -> bool:
+    """Filed by staff for a citizen met in person: its text may name them, and its code is
+    a slip anyone may have read, so chat shows its status and staff summary only."""
+    return petition.identity_id is None and petition.created_by_staff_id is not None
+
+
+def _shown_text(ctx: Context, petition: Petition) -> str:
+    """What the list shows of a petition: the citizen's own words, or for one filed at the
+    office its staff summary (else its category), never the text staff typed for them."""
+    if not staff_filed(petition):
+        return petition.content
+    summary = str(getattr(petition, "summary", "") or "").strip()
+    category = ctx.profile.category(petition.category)
+    return summary or (category.name if category else petition.category)
+
+
 async def show_status(ctx: Context, code: str) -> None:
     """Show one petition to its submitter or a follower; anyone else learns nothing."""
+    if _throttled(ctx):
+        return
     petition = await repo.get_by_code(ctx.session, code, with_details=True)
     if (
         petition is not None
@@ -208,7 +249,7 @@ async def _own_list(ctx: Context, limit: int = 4) -> tuple[str, list[Button]]:
     lines = [
         t.own_item(
             code=p.code,
-            excerpt=excerpt(p.content, 60),
+            excerpt=excerpt(_shown_text(ctx, p), 60),
             status=labels.status.text(p.status, p.status).lower(),
         )
         for p in petitions

@@ -7,12 +7,12 @@ import datetime as dt
 from sqlalchemy import (
     ForeignKey,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
+from storage.secret_box import EncryptedText
 
 
 class ChannelCredential(Base):
@@ -24,8 +24,9 @@ class ChannelCredential(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     commune_id: Mapped[str] = mapped_column(ForeignKey("communes.id"))
     channel: Mapped[str] = mapped_column(String(16))
-    access_token: Mapped[str | None] = mapped_column(Text)
-    refresh_token: Mapped[str | None] = mapped_column(Text)
+    # Encrypted at rest (storage.secret_box); the "-seed" row keeps a fingerprint here.
+    access_token: Mapped[str | None] = mapped_column(EncryptedText)
+    refresh_token: Mapped[str | None] = mapped_column(EncryptedText)
     expires_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     refresh_failed_at: Mapped[dt.datetime | None]

@@ -387,7 +387,9 @@ async def test_an_unreachable_telegram_does_not_stop_the_bot(
     runtime = await make_runtime(db_url, clock, content, **env)
     try:
         async with serve(runtime) as client:
-            response = await client.post("/api/chat", json={"user_id": "w1", "text": "menu"})
+            response = await client.post(
+                "/api/chat", json={"user_id": "w1-0123456789abcdef012345", "text": "menu"}
+            )
             assert response.status == 200
             health = await (await client.get("/healthz")).json()
             assert health["status"] == "ok" and health["channels"]["telegram"] == "degraded"

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.staff import routes as staff_routes
 from handlers.types import Inbound
 from storage import petitions as repo
+from storage import staff as staff_repo
 from storage.models import CouncilMeeting, CouncilSession, PetitionAttachment
 from tests.staff.helpers import Agent, make_account, make_petition, make_token, signed_in
 
@@ -83,6 +84,9 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
     }
     tokens = {role: await make_token(runtime, a.id) for role, a in accounts.items()}
     target = await make_account(runtime, "viewer", username="throwaway")
+    await make_token(runtime, target.id)
+    async with runtime.db.read() as session:
+        target_token = (await staff_repo.list_tokens(session, target.id))[0].id
     ours = await make_petition(runtime, committee="kt-ns")
     theirs = await make_petition(
         runtime, committee="vh-xh", category="giao-duc-y-te", content="Trường học thiếu bàn ghế"
@@ -329,6 +333,13 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         ),
         Row(
             "POST", "/staff/accounts", "/staff/accounts", _only(("admin",), 200), body=new_account
+        ),
+        Row(  # before deactivate and reset-password, which revoke every token of the account
+            "POST",
+            "/staff/accounts/{account_id}/tokens/{token_id}/revoke",
+            f"{acc}/tokens/{target_token}/revoke",
+            _only(("admin",), 303),
+            body=lambda r: {},
         ),
         Row(
             "POST",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -169,6 +170,19 @@ def test_cli_refuses_weak_passwords_and_bad_committees(
     )
     assert _main(monkeypatch, db, "list") == 0
     assert "ban.ktns\tcommittee (kt-ns)\thoạt động" in capsys.readouterr().out
+    # A named token that works for 7 days; out-of-range days are refused.
+    assert _main(monkeypatch, db, "token", "ban.ktns", "--name", "Excel", "--days", "7") == 0
+    assert "7 ngày" in capsys.readouterr().err
+    assert _main(monkeypatch, db, "token", "ban.ktns", "--days", "0") == 1
+    assert "--days" in capsys.readouterr().err
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        label, created, expires = conn.execute(
+            "SELECT label, created_at, expires_at FROM api_tokens"
+        ).fetchone()
+    assert label == "Excel"
+    assert (dt.datetime.fromisoformat(expires) - dt.datetime.fromisoformat(created)).days == 7
     assert (
         _main(
             monkeypatch,
