@@ -93,7 +93,13 @@ async def background(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Application:
     """The whole HTTP surface; ``run_background=False`` lets tests drive the worker by hand."""
-    app = web.Application(middlewares=[security_headers], client_max_size=1024**2)
+    # A request line up to 64 KiB: a pasted 10,000-character search reaches the handler and is
+    # answered with a clear message, not refused by the parser with a logged traceback.
+    app = web.Application(
+        middlewares=[security_headers],
+        client_max_size=1024**2,
+        handler_args={"max_line_size": 65536},
+    )
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     webchat.setup(app)

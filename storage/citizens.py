@@ -118,6 +118,7 @@ async def anonymise_petitions(
         .values(
             contact_name=None,
             contact_phone=None,
+            contact_norm=None,
             consent_at=None,
             latitude=None,
             longitude=None,

@@ -19,6 +19,8 @@ from bot.staff import (
     api,
     auth,
     bootstrap,
+    bulk,
+    bulk_pages,
     exports,
     gaps,
     handoff_api,
@@ -73,6 +75,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/petitions", petitions.inbox)
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)
+    r.add_post("/petitions/bulk", bulk_pages.bulk_submit)
     r.add_get("/petitions/{code}/receipt", intake.receipt)
     r.add_get("/petitions/{code}/attachments/{attachment_id}", petitions.attachment)
     r.add_get("/intake", intake.intake_form)
@@ -113,6 +116,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/api/kb/entries/{entry_id}", kb_api.get_entry)
     r.add_put("/api/kb/entries/{entry_id}", kb_api.put_entry)
     r.add_get("/api/petitions", api.list_petitions)
+    r.add_post("/api/petitions/bulk", bulk.post_bulk)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)
     r.add_static("/static/", STATIC_DIR)

@@ -165,6 +165,11 @@ def _list_filter(request: web.Request, user: StaffUser) -> tuple[PetitionFilter,
     )
     if query.get("since"):
         flt.since = parse_since(query["since"])
+    search = (query.get("q") or "").strip()
+    if len(search) > present.MAX_SEARCH:
+        raise BadInput(present.search_too_long())
+    if search:
+        present.apply_search(flt, search, user)
     try:
         page = int(query.get("page", "1"))
         per_page = int(query.get("per_page", "50"))

@@ -16,6 +16,7 @@ from storage.models.conversations import (
     UnansweredQuestion,
 )
 from storage.models.files import StoredFile
+from storage.models.followup import MailMessage, StaffReminder
 from storage.models.handoff import HandoffConversation, HandoffMessage
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
@@ -38,12 +39,14 @@ __all__ = [
     "KnowledgeChange",
     "KnowledgeEntry",
     "LoginAttempt",
+    "MailMessage",
     "OutboxMessage",
     "Petition",
     "PetitionAttachment",
     "PetitionEvent",
     "PetitionFollower",
     "StaffAccount",
+    "StaffReminder",
     "StaffSession",
     "StoredFile",
     "UTCDateTime",
