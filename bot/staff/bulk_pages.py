@@ -38,6 +38,8 @@ async def bulk_submit(request: web.Request) -> web.StreamResponse:
     try:
         if action not in BULK_ACTIONS:
             raise BadInput("Hãy chọn một thao tác: giao cho ban, chuyển cơ quan hoặc kết thúc.")
+        if not form.getall("code", []):
+            raise BadInput("Hãy đánh dấu ít nhất một kiến nghị trong hộp thư rồi làm lại.")
         codes = bulk.clean_codes(form.getall("code", []))
         versions = {}
         for code in codes:
