@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.staff import actions, passwords, present
+from bot.staff import actions, passwords, present, uploads
 from bot.staff.config import config
 from bot.staff.dates import fmt_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput, read_body
@@ -45,6 +45,7 @@ STRING_FIELDS = (
     "doc_no",
     "committee",
 )
+FLAG_FIELDS = ("public", "public_text")
 
 
 def _error(status: int, code: str, message: str, **headers: str) -> web.Response:
@@ -272,6 +273,13 @@ async def _read_json(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def _flag(body: dict[str, Any], name: str) -> bool | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise BadInput(f"«{name}» phải là true hoặc false.")
+    return value
+
+
 def _change_from_body(body: dict[str, Any]) -> Change:
     def text(name: str, limit: int, label: str) -> str:
         value = (body.get(name) or "").strip()
@@ -293,6 +301,8 @@ def _change_from_body(body: dict[str, Any]) -> Change:
         reason=text("reason", 40, "reason") or None,
         duplicate_of=duplicate,
         expected_version=body.get("version"),
+        public=_flag(body, "public"),
+        public_text=_flag(body, "public_text"),
     )
 
 
@@ -310,15 +320,35 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     user: StaffUser = request["staff_user"]
     code = _code(request)
     try:
-        body = await _read_json(request)
+        document = None
+        if uploads.is_multipart(request):
+            fields, files = await uploads.read_multipart(request)
+            body = uploads.fields_as_body(fields, STRING_FIELDS, FLAG_FIELDS)
+            document = await uploads.answer_document(files, runtime.texts)
+        else:
+            body = await _read_json(request)
         change = _change_from_body(body)
+        change.document = document
     except BadInput as err:
         return _error(400, "invalid", err.message)
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB).")
+        return _error(
+            413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB; một tệp tối đa 10 MB)."
+        )
     status = (body.get("status") or "").strip() or None
+    if document is not None and status != workflow.ANSWERED:
+        return _error(
+            400,
+            "invalid",
+            "Văn bản trả lời chỉ gửi kèm khi ghi nhận trả lời (status: answered).",
+        )
     if not (
-        status or change.public_note or change.internal_note or change.due or change.committee
+        status
+        or change.public_note
+        or change.internal_note
+        or change.due
+        or change.committee
+        or change.public is not None
     ):
         return _error(
             400,

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.staff import passwords, throttle
+from bot.staff import passwords, throttle, uploads
 from bot.staff.config import StaffConfig, config, cookie_secure
 from bot.staff.forms import BadInput, field, read_form
 from bot.staff.pages import PREFIX, error_page, forbidden, redirect, render, safe_next
@@ -115,11 +115,12 @@ def login_redirect(request: web.Request) -> web.Response:
 
 
 def page(
-    permission: str | None = "view", *, allow_must_change: bool = False
+    permission: str | None = "view", *, allow_must_change: bool = False, files: bool = False
 ) -> Callable[[Handler], Handler]:
     """Require a signed-in member with ``permission``; POSTs also need the CSRF token.
 
-    The parsed form of a POST is left in ``request["form"]``.
+    The parsed form of a POST is left in ``request["form"]``; with ``files`` a multipart form
+    is accepted too and its files are in ``request["files"]`` (``bot.staff.uploads``).
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -133,8 +134,12 @@ def page(
                     f"{PREFIX}/password", status=302 if request.method == "GET" else 303
                 )
             if request.method == "POST":
+                request["files"] = {}
                 try:
-                    form = await read_form(request)
+                    if files and uploads.is_multipart(request):
+                        form, request["files"] = await uploads.read_multipart(request)
+                    else:
+                        form = await read_form(request)
                 except BadInput as err:
                     return error_page(request, 400, "Dữ liệu không hợp lệ", err.message)
                 except web.HTTPRequestEntityTooLarge:
@@ -142,8 +147,8 @@ def page(
                         request,
                         413,
                         "Nội dung quá lớn",
-                        "Nội dung gửi lên quá lớn (một ghi chú tối đa 5.000 ký tự). "
-                        "Không có gì được thay đổi.",
+                        "Nội dung gửi lên quá lớn (một ghi chú tối đa 5.000 ký tự, "
+                        "một tệp tối đa 10 MB). Không có gì được thay đổi.",
                     )
                 if not csrf_ok(user.csrf, form.get("_csrf", "")):
                     return error_page(request, 403, "Biểu mẫu không hợp lệ", CSRF_MESSAGE)

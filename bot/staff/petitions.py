@@ -15,7 +15,7 @@ from aiohttp import web
 from multidict import MultiDict
 
 from bot.files import file_response
-from bot.staff import actions, present
+from bot.staff import actions, present, uploads
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.forms import BadInput
@@ -170,7 +170,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     return render(request, "detail.html", ctx)
 
 
-@page("act")
+@page("act", files=True)
 async def act(request: web.Request) -> web.StreamResponse:
     """Apply one action from the petition page (POST, CSRF-checked by ``page``)."""
     user = _user(request)
@@ -184,6 +184,8 @@ async def act(request: web.Request) -> web.StreamResponse:
     status = 400
     try:
         change = actions.change_from_form(form, action)
+        if action == "answer":
+            change.document = await uploads.answer_document(request["files"], runtime.texts)
         await actions.perform(runtime, user, found.code, action, change)
     except actions.ActionRefused as err:
         if err.status == 404:

@@ -26,7 +26,13 @@ from storage.petitions import PetitionFilter, fold_name
 PAGE_SIZE = 25
 MAX_SEARCH = 200  # characters of a search; longer is refused with a message
 AWAITING = workflow.AWAITING_ANSWER  # the statuses flags() and the "Hạn" filter apply to
-ATTACHMENT_KINDS = {"photo": "Ảnh", "file": "Tệp", "voice": "Ghi âm", "video": "Video"}
+ATTACHMENT_KINDS = {
+    "photo": "Ảnh",
+    "file": "Tệp",
+    "voice": "Ghi âm",
+    "video": "Video",
+    "answer": "Văn bản trả lời",
+}
 
 
 def category_name(profile: CommuneProfile, category_id: str | None) -> str:
@@ -89,6 +95,7 @@ def event_view(
         changes.append(f"thôn: {old} → {village_name(profile, data.get('village'))}")
     return {
         "changes": changes,
+        "document": data.get("document"),  # the answer document: not personal data
         "at": event.at,
         "action": event.action,
         "action_label": labels.action_label(event.action),

@@ -44,6 +44,7 @@ from handlers.workflow.actions import (
 from handlers.workflow.changes import (
     MAX_NOTE,
     Actor,
+    AnswerDocument,
     Change,
     InvalidChange,
     LifecycleError,
@@ -101,6 +102,7 @@ __all__ = [
     "STATES",
     "TRANSITIONS",
     "Actor",
+    "AnswerDocument",
     "Change",
     "InvalidChange",
     "LifecycleError",
