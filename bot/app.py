@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from bot import files, staff, webchat
+from bot import files, public, staff, webchat
 from bot.channels import setup as channels
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
@@ -104,6 +104,7 @@ def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Applicat
     app.router.add_get("/healthz", healthz)
     webchat.setup(app)
     files.setup(app)
+    public.setup(app)
     channels.setup(app, runtime)
     staff.setup(app, runtime)
     if run_background:

@@ -430,3 +430,13 @@ async def statuses_by_code(
         Petition.commune_id == commune_id, Petition.code.in_(list(codes))
     )
     return {code: (status, committee) for code, status, committee in await session.execute(stmt)}
+
+
+async def answer_times(
+    session: AsyncSession, commune_id: str
+) -> list[tuple[dt.datetime, dt.date | None]]:
+    """(answered_at, due_date) of every answered petition: the public on-time counts."""
+    stmt = select(Petition.answered_at, Petition.due_date).where(
+        Petition.commune_id == commune_id, Petition.answered_at.is_not(None)
+    )
+    return [(at, due) for at, due in await session.execute(stmt)]

@@ -353,7 +353,7 @@ async def post_event(request: web.Request) -> web.StreamResponse:
         return _error(
             400,
             "invalid",
-            "Cần ít nhất một trong: status, public_note, internal_note, due.",
+            "Cần ít nhất một trong: status, public_note, internal_note, due, public.",
         )
     if code is None:
         return _error(404, "not_found", actions.NOT_FOUND)
@@ -364,10 +364,17 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     if not user.sees(current.committee):
         return _error(403, "forbidden", actions.OTHER_COMMITTEE)
     try:
-        action = _action_for(status, current.status, change, runtime)
-        if action == "note" and change.due and not (change.public_note or change.internal_note):
-            change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
-        await actions.perform(runtime, user, code, action, change)
+        if status or change.public_note or change.internal_note or change.due or change.committee:
+            action = _action_for(status, current.status, change, runtime)
+            if (
+                action == "note"
+                and change.due
+                and not (change.public_note or change.internal_note)
+            ):
+                change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
+            await actions.perform(runtime, user, code, action, change)
+        if change.public is not None:
+            await actions.publish(runtime, user, code, change.public, change.public_text)
     except actions.ActionRefused as err:
         return _error(err.status, "forbidden" if err.status == 403 else "not_found", err.message)
     except StaleVersion as err:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from handlers import workflow
 from handlers.texts import Texts
+from handlers.texts.staff_followup import StaffFollowupTexts
 from handlers.texts.workflow import WorkflowTexts
 
 CREATE = "Tiếp nhận kiến nghị"  # the first event of every petition (not an action)
@@ -40,7 +41,11 @@ class Labels:
             status={k: v() for k, v in t.status.items()},
             channels={k: v() for k, v in t.intake_channel.items()},
             reasons={k: v() for k, v in t.rejection_reason.items()},
-            actions={k: v() for k, v in t.action.items()},
+            actions={
+                **{k: v() for k, v in t.action.items()},
+                "publish": StaffFollowupTexts.of(texts).event_publish(),
+                "unpublish": StaffFollowupTexts.of(texts).event_unpublish(),
+            },
         )
 
     def status_label(self, status: str) -> str:

@@ -157,6 +157,8 @@ def petition_json(
         "duplicate_of": duplicate_code,
         "anonymous": bool(petition.anonymous),
         "version": petition.version,
+        "public": petition.public_at is not None,
+        "public_text": bool(petition.public_text),
         "allowed_statuses": allowed_statuses(petition.status, user, labels),
     }
     if user.can("personal"):
