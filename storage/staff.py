@@ -34,6 +34,7 @@ async def create_account(
     committee: str | None = None,
     full_name: str = "",
     must_change_password: bool = False,
+    email: str | None = None,
 ) -> StaffAccount:
     """Insert an account; raises UsernameTaken (the transaction stays usable)."""
     if role not in ROLES:
@@ -46,6 +47,7 @@ async def create_account(
         full_name=full_name,
         password_hash=password_hash,
         must_change_password=must_change_password,
+        email=email,
         active=True,
         created_at=now,
     )

@@ -12,6 +12,7 @@ import logging
 
 from aiohttp import web
 
+from bot import mail
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 from bot.staff import (
@@ -151,3 +152,4 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     app.router.add_get(PREFIX, _to_home)
     app.on_startup.append(_bootstrap)
     _add_housekeeping(runtime)
+    mail.schedule(runtime)
