@@ -277,3 +277,10 @@ async def recent_petition_by_staff(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def set_email(session: AsyncSession, account_id: int, email: str | None) -> None:
+    """Where the account's reminders and digests go (None: no e-mail)."""
+    account = await session.get(StaffAccount, account_id)
+    if account is not None:
+        account.email = email

@@ -91,6 +91,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_post("/accounts/{account_id}/activate", accounts.activate)
     r.add_post("/accounts/{account_id}/reset-password", accounts.reset_password)
     r.add_post("/accounts/{account_id}/revoke-sessions", accounts.revoke_sessions)
+    r.add_post("/accounts/{account_id}/email", accounts.set_email)
     r.add_get("/handoff", handoff_pages.inbox)
     r.add_get("/handoff/{conversation_id}", handoff_pages.detail)
     r.add_post("/handoff/{conversation_id}/reply", handoff_pages.reply)
