@@ -107,9 +107,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     from storage.communes import ensure_commune
     from storage.models import utcnow
 
-    if args.role not in ROLES:
-        raise _Refused(
-            f"Không có vai trò «{str(args.role)[:40]}»; dùng một trong: {', '.join(ROLES)}."
+    if args.role not in ROLES:  # a usage error (exit 2), worded in Vietnamese
+        raise _ConfigProblem(
+            f"Lỗi: không có vai trò «{str(args.role)[:40]}»; dùng một trong: {', '.join(ROLES)}."
         )
     try:
         email = clean_email(args.email)
