@@ -359,6 +359,28 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
             body=lambda r: {"internal_note": f"ghi chú của {r}"},
         ),
         Row(
+            "POST",
+            "/staff/api/petitions/bulk",
+            "/staff/api/petitions/bulk",
+            {**_all(403, anon=401), **{r: 200 for r in ACT_ROLES}},
+            "api",
+            body=lambda r: {"codes": [ours], "internal_note": f"hàng loạt của {r}"},
+        ),
+        Row(
+            "POST",
+            "/staff/petitions/bulk",
+            "/staff/petitions/bulk",
+            _only(ACT_ROLES, 200),
+            body=lambda r: {"code": ours, "bulk_action": "close"},
+        ),
+        Row(
+            "POST",
+            "/staff/accounts/{account_id}/email",
+            f"{acc}/email",
+            _only(("admin",), 303),
+            body=lambda r: {"email": "vp@xa.example.vn"},
+        ),
+        Row(
             "GET",
             "/staff/static/{filename}",
             "/staff/static/staff.css",
