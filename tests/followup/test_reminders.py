@@ -159,3 +159,33 @@ async def test_the_cli_runs_reminders_now_and_says_how_many(
     assert len(smtp.inbox.messages) >= 1
     second = await asyncio.to_thread(run)
     assert "Đã tạo 0 lời nhắc" in second.stdout, second.stdout
+
+
+async def test_the_telegram_staff_group_hears_deadlines_without_personal_data(
+    db_url: str, clock: Any, content: Any
+) -> None:
+    from tests.channels.fake_telegram import FakeTelegram
+    from tests.channels.harness import flush, serve, telegram_env
+
+    group = "-1001234567890"
+    fake = await FakeTelegram().start()
+    env = telegram_env(fake, webhook=False, TELEGRAM_STAFF_CHAT_ID=group)
+    runtime = await make_runtime(db_url, clock, content, **env)
+    try:
+        async with serve(runtime):
+            code, _ = await _setup(runtime)  # no SMTP_URL: e-mail off, the group still hears
+            queued, sent = await mail.run_once(runtime)
+            assert queued == {"due_soon": 1} and not sent
+            await flush(runtime)
+            clock.advance(days=4)
+            assert (await mail.run_once(runtime))[0] == {"overdue": 1}
+            await flush(runtime)
+            assert not (await mail.run_once(runtime))[0]
+    finally:
+        await runtime.close()
+        await fake.close()
+    told = [m["text"] for m in fake.sent_to(group) if code in m["text"]]
+    assert any("Sắp đến hạn" in t for t in told) and any("quá hạn" in t for t in told)
+    assert len([t for t in told if "Sắp đến hạn" in t]) == 1
+    for text in told:
+        assert NAME not in text and PHONE not in text and "ngõ 3" not in text
