@@ -77,6 +77,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)
     r.add_post("/petitions/bulk", bulk_pages.bulk_submit)
+    r.add_post("/petitions/{code}/publish", petitions.publish)
     r.add_get("/petitions/{code}/receipt", intake.receipt)
     r.add_get("/petitions/{code}/attachments/{attachment_id}", petitions.attachment)
     r.add_get("/intake", intake.intake_form)

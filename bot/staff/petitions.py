@@ -163,7 +163,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     user = _user(request)
     ctx = await _detail_context(request, found, user)
     done = request.query.get("done", "")
-    if done in workflow.ACTIONS:
+    if done in (*workflow.ACTIONS, "publish", "unpublish"):
         ctx["done"] = f"Đã lưu: {config(request).labels.action_label(done)}."
     elif done == "created":
         ctx["done"] = "Đã tiếp nhận kiến nghị."
@@ -205,6 +205,27 @@ async def act(request: web.Request) -> web.StreamResponse:
     ctx["draft_action"] = action
     ctx["draft"] = {k: v[:MAX_NOTE] for k, v in form.items() if k != "_csrf"}
     return render(request, "detail.html", ctx, status=status)
+
+
+@page("act")
+async def publish(request: web.Request) -> web.StreamResponse:
+    """Show the petition on the public results page, or withdraw it (office and admin)."""
+    found = await _load_visible(request, request.match_info["code"])
+    if isinstance(found, web.Response):
+        return found
+    form: MultiDict[str] = request["form"]
+    public = form.get("public", "") == "1"
+    try:
+        await actions.publish(
+            config(request).runtime,
+            _user(request),
+            found.code,
+            public,
+            form.get("public_text", "") == "1" if public else None,
+        )
+    except actions.ActionRefused as err:
+        return error_page(request, err.status, "Không thực hiện được", err.message)
+    return redirect(f"{PREFIX}/petitions/{found.code}?done={'publish' if public else 'unpublish'}")
 
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")

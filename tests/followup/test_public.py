@@ -116,3 +116,28 @@ async def test_publish_show_and_withdraw_without_personal_data(
         server, "POST", f"/staff/api/petitions/{code}/events", token, json={"public": "yes"}
     )
     assert status == 400 and "true hoặc false" in body["error"]
+
+
+async def test_the_office_publishes_from_the_petition_page(
+    runtime: Any, server: TestServer, agents: list
+) -> None:
+    from tests.staff.helpers import CSRF_RE, signed_in
+
+    code = await make_petition(runtime, content=TEXT, contact_name="Nguyễn Văn An")
+    office = await make_account(runtime, "office")
+    agent = await signed_in(server, office.username)
+    agents.append(agent)
+    await agent.get(f"/staff/petitions/{code}")
+    assert "Công khai kết quả" in agent.last_html
+    csrf = CSRF_RE.search(agent.last_html).group(1)  # type: ignore[union-attr]
+    path = f"/staff/petitions/{code}/publish"
+    response = await agent.post(path, {"_csrf": csrf, "public": "1", "public_text": "1"})
+    assert response.status == 303
+    _, page = await _call(server, "GET", "/cong-khai")
+    assert code in page and "Đèn đường thôn 2" in page and "Nguyễn Văn An" not in page
+    await agent.get(f"/staff/petitions/{code}")
+    assert "Thôi công khai" in agent.last_html
+    response = await agent.post(path, {"_csrf": csrf, "public": "0"})
+    assert response.status == 303
+    _, page = await _call(server, "GET", "/cong-khai")
+    assert code not in page

@@ -375,6 +375,13 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         ),
         Row(
             "POST",
+            "/staff/petitions/{code}/publish",
+            f"/staff/petitions/{ours}/publish",
+            {**_only(ACT_ROLES, 303), "committee": 403},
+            body=lambda r: {"public": "0"},
+        ),
+        Row(
+            "POST",
             "/staff/accounts/{account_id}/email",
             f"{acc}/email",
             _only(("admin",), 303),
