@@ -99,17 +99,25 @@ async def apply_to_each(
             change, data=dict(change.data), expected_version=(versions or {}).get(code)
         )
         try:
-            name = action or workflow.action_for_status(
-                runtime.texts, status or "", current[code], own
-            )
-            petition = await actions.perform(runtime, user, code, name, own)
+            state = current[code]
+            if action or status or _changes_petition(own):
+                name = action or workflow.action_for_status(
+                    runtime.texts, status or "", current[code], own
+                )
+                state = (await actions.perform(runtime, user, code, name, own)).status
+            if own.public is not None:
+                await actions.publish(runtime, user, code, own.public, own.public_text)
         except (actions.ActionRefused, BadInput) as err:
             results.append({"code": code, "ok": False, "error": err.message})
         except (StaleVersion, InvalidChange, LifecycleError) as err:
             results.append({"code": code, "ok": False, "error": err.message})
         else:
-            results.append({"code": code, "ok": True, "status": petition.status})
+            results.append({"code": code, "ok": True, "status": state})
     return results
+
+
+def _changes_petition(change: Change) -> bool:
+    return bool(change.public_note or change.internal_note or change.due or change.committee)
 
 
 @api_route("act")
@@ -129,11 +137,10 @@ async def post_bulk(request: web.Request) -> web.StreamResponse:
         status = (body.get("status") or "").strip() or None
         if status and status not in workflow.STATES:
             raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
-        if not (
-            status or change.public_note or change.internal_note or change.due or change.committee
-        ):
+        if not (status or _changes_petition(change) or change.public is not None):
             raise BadInput(
-                "Cần ít nhất một trong: status, committee, public_note, internal_note, due."
+                "Cần ít nhất một trong: status, committee, public_note, internal_note, due, "
+                "public."
             )
         results = await apply_to_each(runtime, user, codes, status, change, versions)
     except BadInput as err:

@@ -149,3 +149,18 @@ async def test_the_inbox_forwards_the_ticked_petitions(
     assert (await petition_row(runtime, codes[2])).status == "received"
     response = await agent.post("/staff/petitions/bulk", {"_csrf": token, "bulk_action": "close"})
     assert response.status == 400 and "ít nhất một kiến nghị" in agent.last_html
+
+
+async def test_bulk_publication(runtime: Any, server: TestServer, api_for) -> None:
+    codes = [await make_petition(runtime) for _ in range(3)]
+    office = await api_for("office")
+    token = office.headers["Authorization"].split()[1]
+    status, body = await _bulk(server, token, {"codes": codes[:2], "public": True})
+    assert status == 200, body
+    assert all(r["ok"] and r["status"] == "received" for r in body["results"])
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(server.make_url("/api/public/petitions")) as response,
+    ):
+        shown = {p["code"] for p in (await response.json())["petitions"]}
+    assert shown == set(codes[:2])
