@@ -113,7 +113,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot import cli_knowledge, cli_report, cli_staff
+    from bot import cli_knowledge, cli_reminders, cli_report, cli_staff
 
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_staff.register(sub)
     cli_report.register(sub)
+    cli_reminders.register(sub)
 
     zalo = sub.add_parser("zalo", help="cấp quyền lần đầu cho Zalo OA (cặp token đầu tiên)")
     zalo_sub = zalo.add_subparsers(dest="zalo_command", metavar="ACTION", required=True)

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from bot import files, staff, webchat
+from bot import files, public, staff, webchat
 from bot.channels import setup as channels
 from bot.channels.logs import install_log_guards
 from bot.keys import RUNTIME
@@ -99,11 +99,18 @@ async def background(app: web.Application) -> AsyncIterator[None]:
 def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Application:
     """The whole HTTP surface; ``run_background=False`` lets tests drive the worker by hand."""
     install_log_guards()
-    app = web.Application(middlewares=[security_headers], client_max_size=1024**2)
+    # A request line up to 64 KiB: a pasted 10,000-character search reaches the handler and is
+    # answered with a clear message, not refused by the parser with a logged traceback.
+    app = web.Application(
+        middlewares=[security_headers],
+        client_max_size=1024**2,
+        handler_args={"max_line_size": 65536},
+    )
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     webchat.setup(app)
     files.setup(app)
+    public.setup(app)
     channels.setup(app, runtime)
     staff.setup(app, runtime)
     if run_background:

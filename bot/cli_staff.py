@@ -102,10 +102,19 @@ async def _with_db(settings: Any, job: Callable[[Any], Awaitable[int]]) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from bot.staff import passwords
+    from bot.staff.emails import clean_email
     from storage import staff as staff_repo
     from storage.communes import ensure_commune
     from storage.models import utcnow
 
+    if args.role not in ROLES:  # a usage error (exit 2), worded in Vietnamese
+        raise _ConfigProblem(
+            f"Lỗi: không có vai trò «{str(args.role)[:40]}»; dùng một trong: {', '.join(ROLES)}."
+        )
+    try:
+        email = clean_email(args.email)
+    except ValueError as err:
+        raise _Refused(str(err)) from None
     settings = _settings()
     profile = _profile(settings)
     username = _username(args.username)
@@ -135,6 +144,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                     password_hash=password_hash,
                     must_change_password=bool(args.must_change),
                     now=utcnow(),
+                    email=email,
                 )
             except staff_repo.UsernameTaken:
                 raise _Refused(f"Tên đăng nhập «{username}» đã tồn tại.") from None
@@ -283,7 +293,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = sub.add_parser("add", help="tạo tài khoản cán bộ")
     add.add_argument("username", metavar="USERNAME")
-    add.add_argument("--role", required=True, choices=ROLES, help="vai trò")
+    add.add_argument("--role", required=True, help=f"vai trò: {', '.join(ROLES)}")
+    add.add_argument("--email", help="địa chỉ e-mail nhận nhắc hạn và bản tổng hợp hằng tuần")
     add.add_argument(
         "--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin"
     )

@@ -84,6 +84,9 @@ def _field(default: Any, env: str) -> Any:
     return Field(default=default, validation_alias=AliasChoices(env))
 
 
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+
+
 class Settings(BaseSettings):
     """Everything configurable; see the README's configuration table."""
 
@@ -133,6 +136,8 @@ class Settings(BaseSettings):
     # Encrypts stored platform tokens and signs cookies; several (comma-separated) for a rotation.
     secret_key: str = Field(default="", validation_alias=AliasChoices("SECRET_KEY"), repr=False)
     secret_key_file: Path = _field(DEFAULT_SECRET_KEY_FILE, "SECRET_KEY_FILE")
+    smtp_url: str = _field("", "SMTP_URL")
+    smtp_from: str = _field("", "SMTP_FROM")
 
     @classmethod
     def settings_customise_sources(
@@ -288,6 +293,34 @@ class Settings(BaseSettings):
                 ) from None
         return tuple(networks)
 
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _smtp_url(cls, value: Any) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        parts = urlsplit(text)
+        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+            raise ValueError(
+                "dạng smtp://máy:cổng, smtp+starttls://tên:mật-khẩu@máy:587 "
+                "hoặc smtps://tên:mật-khẩu@máy:465"
+            )
+        try:
+            parts.port  # noqa: B018 — raises on a port that is not a number
+        except ValueError:
+            raise ValueError("cổng phải là số (ví dụ smtp://127.0.0.1:25)") from None
+        return text
+
+    @field_validator("smtp_from", mode="before")
+    @classmethod
+    def _smtp_from(cls, value: Any) -> str:
+        text = str(value or "").strip()
+        if text and ("@" not in text or "\n" in text or "\r" in text):
+            raise ValueError("một địa chỉ e-mail, ví dụ hdnd@tanphuan.example.vn")
+        return text
+
     # --- variables that go together ---------------------------------------------------------
 
     @model_validator(mode="after")
@@ -307,6 +340,8 @@ class Settings(BaseSettings):
             raise _Problem(
                 missing, "cần đặt đủ ZALO_APP_ID, ZALO_APP_SECRET và ZALO_OA_SECRET_KEY"
             )
+        if self.smtp_url and not self.smtp_from:
+            raise _Problem("SMTP_FROM", "bắt buộc khi đặt SMTP_URL (địa chỉ gửi thư)")
         if self.zalo_bot_webhook_url and not self.zalo_bot_webhook_secret:
             raise _Problem(
                 "ZALO_BOT_WEBHOOK_SECRET", "bắt buộc khi đặt ZALO_BOT_WEBHOOK_URL (8–256 ký tự)"

@@ -163,6 +163,7 @@ async def build_runtime(
         texts=content.texts,
         clock=clock,
         capabilities={WEB_CHANNEL: WEB},
+        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
     )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}

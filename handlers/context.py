@@ -44,6 +44,8 @@ class Services:
     capabilities: dict[str, Capabilities] = field(default_factory=dict)
     # Staff groups told of every new petition (channels add theirs when configured).
     staff_notices: list[NoticeTarget] = field(default_factory=list)
+    # Where this server is reached from outside (links in citizens' messages and staff e-mail).
+    public_url: str = "http://127.0.0.1:8080"
 
     @property
     def commune_id(self) -> str:

@@ -90,6 +90,14 @@ class Police:
 
 
 @dataclass(frozen=True)
+class ForwardBody:
+    """A body petitions are forwarded to (the UBND, a department) and where its mail goes."""
+
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class PetitionSettings:
     """How petitions are timed for this commune."""
 
@@ -98,6 +106,16 @@ class PetitionSettings:
     draft_expiry_hours: int = 24
     satisfaction_timeout_days: int = 7
     holidays: tuple[dt.date, ...] = ()
+    # staff e-mail: this many working days before a due date (and once overdue)
+    reminder_working_days: int = 3
+    bodies: tuple[ForwardBody, ...] = ()
+
+    def body(self, name: str | None) -> ForwardBody | None:
+        """The body a petition was forwarded to, by its name (case and spacing ignored)."""
+        wanted = " ".join((name or "").split()).casefold()
+        return next(
+            (b for b in self.bodies if " ".join(b.name.split()).casefold() == wanted), None
+        )
 
 
 DEFAULT_HANDOFF_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
@@ -208,6 +226,9 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "satisfaction_timeout_days",
         "holidays",
         "categories",
+        "reminder_working_days",
+        "bodies",
     },
     "category": {"id", "name", "committee"},
+    "body": {"name", "email"},
 }

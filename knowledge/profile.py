@@ -23,6 +23,7 @@ from knowledge.commune import (
     Committee,
     CommuneProfile,
     Event,
+    ForwardBody,
     HandoffSettings,
     Office,
     Person,
@@ -249,6 +250,8 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
         draft_expiry_hours=_int(petitions, "draft_expiry_hours", 24, source, 1),
         satisfaction_timeout_days=_int(petitions, "satisfaction_timeout_days", 7, source, 1),
         holidays=tuple(sorted(holidays)),
+        reminder_working_days=_int(petitions, "reminder_working_days", 3, source),
+        bodies=_bodies(petitions, source),
     )
     extra = _map(data.get("extra"), source, data, "extra", "một bảng")
     police = None
@@ -324,3 +327,16 @@ def load_profile(path: str | Path | None = None) -> CommuneProfile:
     profile = parse_profile(data, str(target))
     object.__setattr__(profile, "source_path", target)
     return profile
+
+
+def _bodies(petitions: dict[str, Any], source: str) -> tuple[ForwardBody, ...]:
+    """``petitions.bodies``: ``[{name, email}]``, the bodies forwarded petitions go to."""
+    out = []
+    for b in _list(petitions.get("bodies"), source, petitions, "bodies"):
+        item = _item(b, source, petitions, "bodies", "'name' và 'email'")
+        email = str(item.get("email") or "").strip()
+        if email and ("@" not in email or " " in email):
+            where = _loc(source, item, "email")
+            raise ProfileError(f"{where}: địa chỉ e-mail «{email}» không hợp lệ")
+        out.append(ForwardBody(name=str(_req(item, "name", source)).strip(), email=email))
+    return tuple(out)

@@ -118,6 +118,7 @@ async def anonymise_petitions(
         .values(
             contact_name=None,
             contact_phone=None,
+            contact_norm=None,
             consent_at=None,
             latitude=None,
             longitude=None,
@@ -180,7 +181,11 @@ async def delete_attachments(session: AsyncSession, petition_ids: Sequence[int])
     if not petition_ids:
         return 0
     result = await session.execute(
-        delete(PetitionAttachment).where(PetitionAttachment.petition_id.in_(list(petition_ids)))
+        delete(PetitionAttachment).where(
+            PetitionAttachment.petition_id.in_(list(petition_ids)),
+            # the UBND's written answer is the council's record, not the citizen's data
+            PetitionAttachment.kind != "answer",
+        )
     )
     return result.rowcount or 0
 

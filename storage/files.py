@@ -25,6 +25,7 @@ async def save_file(
     source: str,
     now: dt.datetime,
     shared: bool = False,
+    sha256: str | None = None,
 ) -> StoredFile:
     """Store ``data`` (already checked by ``handlers.uploads``) and return the row, flushed."""
     row = StoredFile(
@@ -34,7 +35,7 @@ async def save_file(
         mime=mime,
         name=name[:255],
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         source=source[:40],
         shared=shared,
         data=data,

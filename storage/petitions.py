@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -32,6 +33,14 @@ from storage.upsert import insert_ignore
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 CODE_LENGTH = 8
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def fold_name(name: str) -> str:
+    """'Nguyễn Thị Đào' → 'nguyen thi dao': how names are stored and searched without
+    diacritics (migration 0014 holds a copy for the rows it fills)."""
+    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())[:200]
 
 
 def new_code() -> str:
@@ -59,6 +68,8 @@ async def create_petition(
     **fields: Any,
 ) -> Petition:
     """Insert a petition with a fresh unique code and its 'received' event."""
+    if fields.get("contact_name") and not fields.get("contact_norm"):
+        fields["contact_norm"] = fold_name(fields["contact_name"])
     for _ in range(max_attempts):
         petition = Petition(
             code=code_factory(), status="received", created_at=now, updated_at=now, **fields
@@ -183,6 +194,11 @@ class PetitionFilter:
     due_before: dt.date | None = None  # due on or before (overdue / nearly overdue)
     due_after: dt.date | None = None  # due on or after
     search_norm: str | None = None  # accent-insensitive, matched against content_norm
+    # only for roles that may see contact details: the name folded (``fold_name``) and the
+    # phone number in its stored form; a petition matching either is found too
+    search_name: str | None = None
+    search_phone: str | None = None
+    public_only: bool = False  # only petitions staff chose to publish
 
 
 def filtered(flt: PetitionFilter) -> Select[tuple[Petition]]:
@@ -205,14 +221,35 @@ def filtered(flt: PetitionFilter) -> Select[tuple[Petition]]:
         stmt = stmt.where(Petition.due_date.is_not(None), Petition.due_date <= flt.due_before)
     if flt.due_after:
         stmt = stmt.where(Petition.due_date.is_not(None), Petition.due_date >= flt.due_after)
-    if flt.search_norm:
-        words = [w for w in flt.search_norm.split() if w]
-        for word in words[:8]:
-            pattern = f"%{word}%"
-            stmt = stmt.where(
-                or_(Petition.content_norm.like(pattern), Petition.code.like(pattern.upper()))
-            )
+    if flt.public_only:
+        stmt = stmt.where(Petition.public_at.is_not(None))
+    if flt.search_norm or flt.search_name or flt.search_phone:
+        stmt = stmt.where(_search(flt))
     return stmt
+
+
+def _search(flt: PetitionFilter) -> ColumnElement[bool]:
+    """Every word in the text or the code; or (contact search) the name, or the phone."""
+    matches: list[ColumnElement[bool]] = []
+    words = [w for w in (flt.search_norm or "").split() if w][:8]
+    if words:
+        matches.append(
+            and_(
+                *(
+                    or_(
+                        Petition.content_norm.like(f"%{word}%"),
+                        Petition.code.like(f"%{word.upper()}%"),
+                    )
+                    for word in words
+                )
+            )
+        )
+    names = [w for w in (flt.search_name or "").split() if w][:8]
+    if names:
+        matches.append(and_(*(Petition.contact_norm.like(f"%{word}%") for word in names)))
+    if flt.search_phone:
+        matches.append(Petition.contact_phone == flt.search_phone)
+    return or_(*matches) if matches else true()
 
 
 async def list_petitions(
@@ -381,3 +418,25 @@ async def add_attachments(
     for item in items:
         session.add(PetitionAttachment(petition_id=petition_id, created_at=now, **item))
     return len(items)
+
+
+async def statuses_by_code(
+    session: AsyncSession, commune_id: str, codes: Sequence[str]
+) -> dict[str, tuple[str, str | None]]:
+    """``{code: (status, committee)}`` of this commune's petitions among ``codes``."""
+    if not codes:
+        return {}
+    stmt = select(Petition.code, Petition.status, Petition.committee).where(
+        Petition.commune_id == commune_id, Petition.code.in_(list(codes))
+    )
+    return {code: (status, committee) for code, status, committee in await session.execute(stmt)}
+
+
+async def answer_times(
+    session: AsyncSession, commune_id: str
+) -> list[tuple[dt.datetime, dt.date | None]]:
+    """(answered_at, due_date) of every answered petition: the public on-time counts."""
+    stmt = select(Petition.answered_at, Petition.due_date).where(
+        Petition.commune_id == commune_id, Petition.answered_at.is_not(None)
+    )
+    return [(at, due) for at, due in await session.execute(stmt)]

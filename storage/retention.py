@@ -41,6 +41,7 @@ async def anonymise(session: AsyncSession, petition_ids: Sequence[int], now: dt.
         .values(
             contact_name=None,
             contact_phone=None,
+            contact_norm=None,
             consent_at=None,
             latitude=None,
             longitude=None,

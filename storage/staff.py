@@ -34,6 +34,7 @@ async def create_account(
     committee: str | None = None,
     full_name: str = "",
     must_change_password: bool = False,
+    email: str | None = None,
 ) -> StaffAccount:
     """Insert an account; raises UsernameTaken (the transaction stays usable)."""
     if role not in ROLES:
@@ -46,6 +47,7 @@ async def create_account(
         full_name=full_name,
         password_hash=password_hash,
         must_change_password=must_change_password,
+        email=email,
         active=True,
         created_at=now,
     )
@@ -324,3 +326,10 @@ async def recent_petition_by_staff(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def set_email(session: AsyncSession, account_id: int, email: str | None) -> None:
+    """Where the account's reminders and digests go (None: no e-mail)."""
+    account = await session.get(StaffAccount, account_id)
+    if account is not None:
+        account.email = email

@@ -28,6 +28,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
@@ -51,6 +52,7 @@ from handlers.capabilities import Capabilities
 from handlers.payloads import digest, fits
 from handlers.types import Button, Reply
 from storage.db import Database
+from storage.models import StoredFile
 from storage.outbox import ClaimedMessage
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,14 @@ class Part:
 
     html: str
     markup: Markup | None
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """A stored file (the UBND's written answer) sent as a Telegram document."""
+
+    file_id: int
+    name: str
 
 
 def callback_data(payload: str) -> str:
@@ -133,13 +143,33 @@ class TelegramSender:
         self.db = db
 
     async def send(self, message: ClaimedMessage) -> SendResult:
-        parts = render(Reply.from_dict(message.body))
+        reply = Reply.from_dict(message.body)
+        document = reply.meta.get("document") or {}
+        if document.get("file_id"):
+            # The file itself goes to the chat; its link (often not public) is not needed.
+            reply.buttons = [b for b in reply.buttons if b.url != document.get("url")]
+        parts: list[Part | DocumentPart] = list(render(reply))
+        if document.get("file_id"):
+            parts.append(DocumentPart(int(document["file_id"]), str(document.get("name", ""))))
         return await send_parts(
             self.db, message, parts, lambda part: self._send_part(message.recipient, part)
         )
 
-    async def _send_part(self, chat_id: str, part: Part) -> SendResult:
+    async def _send_document(self, chat_id: str, part: DocumentPart) -> None:
+        async with self.db.read() as session:
+            row = await session.get(StoredFile, part.file_id)
+        if row is None or row.erased_at is not None:
+            return  # erased meanwhile: nothing left to send
+        await self.bot.send_document(
+            chat_id=chat_id,
+            document=InputFile(row.data, filename=part.name or row.name or "van-ban.pdf"),
+        )
+
+    async def _send_part(self, chat_id: str, part: Part | DocumentPart) -> SendResult:
         try:
+            if isinstance(part, DocumentPart):
+                await self._send_document(chat_id, part)
+                return SendResult.ok()
             await self.bot.send_message(
                 chat_id=chat_id,
                 text=part.html,

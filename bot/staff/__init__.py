@@ -12,6 +12,7 @@ import logging
 
 from aiohttp import web
 
+from bot import mail
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 from bot.staff import (
@@ -23,6 +24,8 @@ from bot.staff import (
     council_api,
     council_detail,
     council_pages,
+    bulk,
+    bulk_pages,
     exports,
     gaps,
     handoff_api,
@@ -80,6 +83,8 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)
     r.add_post("/petitions/{code}/council", council_detail.save)
+    r.add_post("/petitions/bulk", bulk_pages.bulk_submit)
+    r.add_post("/petitions/{code}/publish", petitions.publish)
     r.add_get("/petitions/{code}/receipt", intake.receipt)
     r.add_get("/petitions/{code}/attachments/{attachment_id}", petitions.attachment)
     r.add_get("/intake", intake.intake_form)
@@ -98,6 +103,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_post("/announcements", announcements.create)
     r.add_get("/announcements/{announcement_id}", announcements.detail)
     r.add_post("/accounts/{account_id}/tokens/{token_id}/revoke", accounts.revoke_token)
+    r.add_post("/accounts/{account_id}/email", accounts.set_email)
     r.add_get("/handoff", handoff_pages.inbox)
     r.add_get("/handoff/{conversation_id}", handoff_pages.detail)
     r.add_post("/handoff/{conversation_id}/reply", handoff_pages.reply)
@@ -124,6 +130,7 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/api/kb/entries/{entry_id}", kb_api.get_entry)
     r.add_put("/api/kb/entries/{entry_id}", kb_api.put_entry)
     r.add_get("/api/petitions", api.list_petitions)
+    r.add_post("/api/petitions/bulk", bulk.post_bulk)
     r.add_get("/api/petitions/{code}", api.get_petition)
     r.add_post("/api/petitions/{code}/events", api.post_event)
     r.add_get("/sessions", council_pages.sessions_page)
@@ -179,3 +186,4 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     app.add_subapp(PREFIX, staff_app)
     app.on_startup.append(_bootstrap)
     _add_housekeeping(runtime)
+    mail.schedule(runtime)

@@ -13,6 +13,7 @@ from bot.integers import parse_id
 from bot.staff import passwords
 from bot.staff.auth import page
 from bot.staff.config import config
+from bot.staff.emails import clean_email
 from bot.staff.forms import BadInput, field
 from bot.staff.pages import PREFIX, error_page, redirect, render
 from bot.staff.roles import COMMITTEE, ROLE_LABELS, ROLES, StaffUser
@@ -24,6 +25,7 @@ DONE = {
     "activated": "Đã mở lại tài khoản.",
     "revoked": "Đã kết thúc mọi phiên đăng nhập của tài khoản.",
     "token_revoked": "Đã thu hồi mã API; ứng dụng dùng mã đó không truy cập được nữa.",
+    "email": "Đã lưu địa chỉ e-mail nhận nhắc hạn.",
 }
 
 
@@ -94,6 +96,11 @@ async def create_account(request: web.Request) -> web.StreamResponse:
         errors.append(err.message)
     role = form.get("role", "")
     committee = form.get("committee", "") or None
+    try:
+        email = clean_email(form.get("email", "")[:300])
+    except ValueError as err:
+        email = None
+        errors.append(str(err))
     if not errors:
         problem = passwords.username_problem(username)
         if problem:
@@ -123,6 +130,7 @@ async def create_account(request: web.Request) -> web.StreamResponse:
                 password_hash=password_hash,
                 must_change_password=True,
                 now=cfg.now(),
+                email=email,
             )
     except staff_repo.UsernameTaken:
         ctx = await _list_context(request)
@@ -235,3 +243,18 @@ async def revoke_token(request: web.Request) -> web.StreamResponse:
             request, 404, "Không tìm thấy", "Tài khoản này không có mã API đang dùng với mã số đó."
         )
     return redirect(f"{PREFIX}/accounts?done=token_revoked")
+async def set_email(request: web.Request) -> web.StreamResponse:
+    """Where this account's reminders and weekly digest go (empty: none)."""
+    found = await _target(request)
+    if isinstance(found, web.Response):
+        return found
+    try:
+        email = clean_email(request["form"].get("email", "")[:300])
+    except ValueError as err:
+        ctx = await _list_context(request)
+        ctx.update(errors=[str(err)])
+        return render(request, "accounts.html", ctx, status=400)
+    runtime = config(request).runtime
+    async with runtime.db.write() as session:
+        await staff_repo.set_email(session, found.id, email)
+    return redirect(f"{PREFIX}/accounts?done=email")

@@ -22,6 +22,7 @@ from bot.staff.forms import BadInput, field, note_field
 from bot.staff.labels import Labels
 from bot.staff.roles import StaffUser
 from handlers import workflow
+from handlers.texts.staff_followup import StaffFollowupTexts
 from handlers.workflow import Actor, Change, StaleVersion, calendar
 from handlers.workflow import council as workflow_council
 from storage import petitions as repo
@@ -160,3 +161,22 @@ async def perform(
     except StaleVersion:
         raise StaleVersion(STALE_MESSAGE) from None
     return petition
+
+
+PUBLISHERS = frozenset({"admin", "office"})
+
+
+async def publish(
+    runtime: Runtime, user: StaffUser, code: str, public: bool, public_text: bool | None
+) -> None:
+    """Show the petition on the public page or withdraw it (office and admin only)."""
+    if user.role not in PUBLISHERS:
+        texts = StaffFollowupTexts.of(runtime.texts)
+        raise ActionRefused(403, texts.not_allowed_publish())
+    async with workflow.transaction(runtime.db, runtime.services) as txn:
+        petition = await workflow.petition_for_change(txn, code)
+        if petition is None:
+            raise ActionRefused(404, NOT_FOUND)
+        await workflow.publication.set_public(
+            txn, petition, Actor("staff", user.id, user.label), public, public_text
+        )

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.integers import parse_int
-from bot.staff import actions, passwords, present
+from bot.staff import actions, passwords, present, uploads
 from bot.staff.config import config
 from bot.staff.dates import fmt_date, parse_date, vn_midnight
 from bot.staff.forms import BadInput, read_body
@@ -50,6 +50,7 @@ STRING_FIELDS = (
     "group_with",
     "resolution",
 )
+FLAG_FIELDS = ("public", "public_text")
 
 
 def _error(status: int, code: str, message: str, **headers: str) -> web.Response:
@@ -170,6 +171,11 @@ def _list_filter(request: web.Request, user: StaffUser) -> tuple[PetitionFilter,
     )
     if query.get("since"):
         flt.since = parse_since(query["since"])
+    search = (query.get("q") or "").strip()
+    if len(search) > present.MAX_SEARCH:
+        raise BadInput(present.search_too_long())
+    if search:
+        present.apply_search(flt, search, user)
     page = parse_int(query.get("page", "1"), 1, MAX_PAGE)
     per_page = parse_int(query.get("per_page", "50"), 1, MAX_PER_PAGE)
     if page is None or per_page is None:
@@ -271,6 +277,13 @@ async def _read_json(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def _flag(body: dict[str, Any], name: str) -> bool | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise BadInput(f"«{name}» phải là true hoặc false.")
+    return value
+
+
 def _change_from_body(body: dict[str, Any]) -> Change:
     def text(name: str, limit: int, label: str) -> str:
         value = (body.get(name) or "").strip()
@@ -292,6 +305,8 @@ def _change_from_body(body: dict[str, Any]) -> Change:
         reason=text("reason", 40, "reason") or None,
         duplicate_of=duplicate,
         expected_version=body.get("version"),
+        public=_flag(body, "public"),
+        public_text=_flag(body, "public_text"),
     )
 
 
@@ -328,24 +343,39 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     user: StaffUser = request["staff_user"]
     code = _code(request)
     try:
-        body = await _read_json(request)
+        document = None
+        if uploads.is_multipart(request):
+            fields, files = await uploads.read_multipart(request)
+            body = uploads.fields_as_body(fields, STRING_FIELDS, FLAG_FIELDS)
+            document = await uploads.answer_document(files, runtime.texts)
+        else:
+            body = await _read_json(request)
         change = _change_from_body(body)
+        change.document = document
     except BadInput as err:
         return _error(400, "invalid", err.message)
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB).")
+        return _error(
+            413, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MB; một tệp tối đa 10 MB)."
+        )
     status = (body.get("status") or "").strip() or None
+    if document is not None and status != workflow.ANSWERED:
+        return _error(
+            400,
+            "invalid",
+            "Văn bản trả lời chỉ gửi kèm khi ghi nhận trả lời (status: answered).",
+        )
     try:
         council = _council_from_body(body)
     except BadInput as err:
         return _error(400, "invalid", err.message)
     acting = status or change.public_note or change.internal_note or change.due or change.committee
-    if not (acting or council):
+    if not (acting or council or change.public is not None):
         return _error(
             400,
             "invalid",
             "Cần ít nhất một trong: status, public_note, internal_note, due, summary, session, "
-            "group_with.",
+            "group_with, public.",
         )
     if code is None:
         return _error(404, "not_found", actions.NOT_FOUND)
@@ -356,10 +386,13 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     if not user.sees(current.committee):
         return _error(403, "forbidden", actions.OTHER_COMMITTEE)
     try:
-        action = _action_for(status, current.status, change, runtime) if acting else None
-        if action == "note" and change.due and not (change.public_note or change.internal_note):
-            change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
-        await actions.perform(runtime, user, code, action, change, council)
+        if acting or council:
+            action = _action_for(status, current.status, change, runtime) if acting else None
+            if action == "note" and change.due and not (change.public_note or change.internal_note):
+                change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
+            await actions.perform(runtime, user, code, action, change, council)
+        if change.public is not None:
+            await actions.publish(runtime, user, code, change.public, change.public_text)
     except actions.ActionRefused as err:
         return _error(err.status, "forbidden" if err.status == 403 else "not_found", err.message)
     except StaleVersion as err:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.staff import device_cookie, passwords, throttle
+from bot.staff import device_cookie, passwords, throttle, uploads
 from bot.staff.config import StaffConfig, config, cookie_secure
 from bot.staff.forms import BadInput, field, read_form
 from bot.staff.pages import PREFIX, error_page, forbidden, redirect, render, safe_next
@@ -120,12 +120,14 @@ def page(
     allow_must_change: bool = False,
     max_fields: int = 500,
     multipart: bool = False,
+    files: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Require a signed-in member with ``permission``; POSTs also need the CSRF token.
 
     The parsed form of a POST is left in ``request["form"]``. ``max_fields``: a form with many
     rows (the meeting grid). ``multipart``: the handler reads the upload itself and must check
     the CSRF token with ``csrf_ok`` (the permission is still checked here, before any read).
+    With ``files`` a multipart form is accepted too and its files are in ``request["files"]``.
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -143,8 +145,12 @@ def page(
                     return forbidden(request)
                 return await handler(request)
             if request.method == "POST":
+                request["files"] = {}
                 try:
-                    form = await read_form(request, max_fields=max_fields)
+                    if files and uploads.is_multipart(request):
+                        form, request["files"] = await uploads.read_multipart(request)
+                    else:
+                        form = await read_form(request, max_fields=max_fields)
                 except BadInput as err:
                     return error_page(request, 400, "Dữ liệu không hợp lệ", err.message)
                 except web.HTTPRequestEntityTooLarge:
@@ -152,8 +158,8 @@ def page(
                         request,
                         413,
                         "Nội dung quá lớn",
-                        "Nội dung gửi lên quá lớn (một ghi chú tối đa 5.000 ký tự). "
-                        "Không có gì được thay đổi.",
+                        "Nội dung gửi lên quá lớn (một ghi chú tối đa 5.000 ký tự, "
+                        "một tệp tối đa 10 MB). Không có gì được thay đổi.",
                     )
                 if not csrf_ok(user.csrf, form.get("_csrf", "")):
                     return error_page(request, 403, "Biểu mẫu không hợp lệ", CSRF_MESSAGE)

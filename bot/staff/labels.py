@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from handlers import workflow
 from handlers.texts import Texts
 from handlers.texts.council import CouncilTexts
+from handlers.texts.staff_followup import StaffFollowupTexts
 from handlers.texts.workflow import WorkflowTexts
 
 CREATE = "Tiếp nhận kiến nghị"  # the first event of every petition (not an action)
@@ -44,6 +45,8 @@ class Labels:
             actions={
                 **{k: v() for k, v in CouncilTexts.of(texts).action.items()},
                 **{k: v() for k, v in t.action.items()},
+                "publish": StaffFollowupTexts.of(texts).event_publish(),
+                "unpublish": StaffFollowupTexts.of(texts).event_unpublish(),
             },
         )
 

@@ -16,7 +16,7 @@ from multidict import MultiDict
 
 from bot.files import file_response
 from bot.integers import parse_id
-from bot.staff import actions, council_detail, present
+from bot.staff import actions, council_detail, present, uploads
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.forms import BadInput
@@ -184,7 +184,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     user = _user(request)
     ctx = await _detail_context(request, found, user)
     done = request.query.get("done", "")
-    if done in workflow.ACTIONS:
+    if done in (*workflow.ACTIONS, "publish", "unpublish"):
         ctx["done"] = f"Đã lưu: {config(request).labels.action_label(done)}."
     elif done == "council":
         ctx["done"] = "Đã lưu thông tin kỳ họp của kiến nghị."
@@ -193,7 +193,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     return render(request, "detail.html", ctx)
 
 
-@page("act")
+@page("act", files=True)
 async def act(request: web.Request) -> web.StreamResponse:
     """Apply one action from the petition page (POST, CSRF-checked by ``page``)."""
     user = _user(request)
@@ -207,6 +207,8 @@ async def act(request: web.Request) -> web.StreamResponse:
     status = 400
     try:
         change = actions.change_from_form(form, action)
+        if action == "answer":
+            change.document = await uploads.answer_document(request["files"], runtime.texts)
         await actions.perform(runtime, user, found.code, action, change)
     except actions.ActionRefused as err:
         if err.status == 404:
@@ -226,6 +228,27 @@ async def act(request: web.Request) -> web.StreamResponse:
     ctx["draft_action"] = action
     ctx["draft"] = {k: v[:MAX_NOTE] for k, v in form.items() if k != "_csrf"}
     return render(request, "detail.html", ctx, status=status)
+
+
+@page("act")
+async def publish(request: web.Request) -> web.StreamResponse:
+    """Show the petition on the public results page, or withdraw it (office and admin)."""
+    found = await _load_visible(request, request.match_info["code"])
+    if isinstance(found, web.Response):
+        return found
+    form: MultiDict[str] = request["form"]
+    public = form.get("public", "") == "1"
+    try:
+        await actions.publish(
+            config(request).runtime,
+            _user(request),
+            found.code,
+            public,
+            form.get("public_text", "") == "1" if public else None,
+        )
+    except actions.ActionRefused as err:
+        return error_page(request, err.status, "Không thực hiện được", err.message)
+    return redirect(f"{PREFIX}/petitions/{found.code}?done={'publish' if public else 'unpublish'}")
 
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")

@@ -18,16 +18,23 @@ from bot.staff.forms import BadInput
 from bot.staff.labels import ActionView, Labels
 from bot.staff.masking import for_role, petition_text
 from bot.staff.roles import StaffUser
-from handlers import workflow
+from handlers import phones, workflow
 from handlers.workflow import calendar
 from knowledge import normalize
 from knowledge.profile import CommuneProfile
 from storage.models import Petition, PetitionAttachment, PetitionEvent
-from storage.petitions import PetitionFilter
+from storage.petitions import PetitionFilter, fold_name
 
 PAGE_SIZE = 25
+MAX_SEARCH = 200  # characters of a search; longer is refused with a message
 AWAITING = workflow.AWAITING_ANSWER  # the statuses flags() and the "Hạn" filter apply to
-ATTACHMENT_KINDS = {"photo": "Ảnh", "file": "Tệp", "voice": "Ghi âm", "video": "Video"}
+ATTACHMENT_KINDS = {
+    "photo": "Ảnh",
+    "file": "Tệp",
+    "voice": "Ghi âm",
+    "video": "Video",
+    "answer": "Văn bản trả lời",
+}
 
 
 def category_name(profile: CommuneProfile, category_id: str | None) -> str:
@@ -97,6 +104,7 @@ def event_view(
         changes.append(f"thôn: {old} → {village_name(profile, data.get('village'))}")
     return {
         "changes": changes,
+        "document": data.get("document"),  # the answer document: not personal data
         "at": event.at,
         "action": event.action,
         "action_label": labels.action_label(event.action),
@@ -158,6 +166,8 @@ def petition_json(
         "duplicate_of": duplicate_code,
         "anonymous": bool(petition.anonymous),
         "version": petition.version,
+        "public": petition.public_at is not None,
+        "public_text": bool(petition.public_text),
         "allowed_statuses": allowed_statuses(petition.status, user, labels),
     }
     if user.can("personal"):
@@ -282,7 +292,10 @@ def parse_inbox(query: Any, profile: CommuneProfile) -> InboxQuery:
     iq.village = pick("village", [v.id for v in profile.villages], "Thôn")
     iq.flag = pick("flag", ("overdue", "nearly"), "Hạn")
     iq.channel = pick("channel", workflow.INTAKE_CHANNELS, "Kênh tiếp nhận")
-    iq.q = (query.get("q") or "").strip()[:200]
+    iq.q = (query.get("q") or "").strip()
+    if len(iq.q) > MAX_SEARCH:
+        iq.errors.append(search_too_long())
+        iq.q = ""
     for name, label in (("from", "Từ ngày"), ("to", "Đến ngày")):
         value = (query.get(name) or "").strip()[:40]
         try:
@@ -336,5 +349,22 @@ def inbox_filter(
                 today, profile.petitions.holidays, profile.petitions.nearly_overdue_working_days
             )
     if iq.q:
-        flt.search_norm = normalize(iq.q) or iq.q.lower()
+        apply_search(flt, iq.q, user)
     return flt
+
+
+def search_too_long() -> str:
+    return (
+        f"Nội dung tìm kiếm dài quá {MAX_SEARCH} ký tự; hãy nhập ngắn hơn "
+        "(ví dụ một số điện thoại hoặc vài từ)."
+    )
+
+
+def apply_search(flt: PetitionFilter, q: str, user: StaffUser) -> None:
+    """Words of the text or the code; for roles that may see contact details also the
+    petitioner's name (without diacritics) and phone number in any written form. Other roles
+    search as if the contact fields did not exist."""
+    flt.search_norm = normalize(q) or q.lower()
+    if user.can("personal"):
+        flt.search_name = fold_name(q) or None
+        flt.search_phone = phones.search_key(q)

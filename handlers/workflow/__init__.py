@@ -19,12 +19,21 @@ Public API (everything a caller needs; the modules hold the details):
 * personal data — ``erasure.erase_identity``, ``erasure.holdings``,
   ``retention.erase_expired_contacts``;
 * timers — ``timers.close_unrated``;
+* the public results page — ``publication.set_public``;
 * buttons under petition messages — ``buttons`` (``Track``, ``AnswerQuestion``, ``Rating``).
 """
 
 from __future__ import annotations
 
-from handlers.workflow import buttons, calendar, erasure, retention, similar, timers
+from handlers.workflow import (
+    buttons,
+    calendar,
+    erasure,
+    publication,
+    retention,
+    similar,
+    timers,
+)
 from handlers.workflow.actions import (
     action_for_status,
     answer,
@@ -44,6 +53,7 @@ from handlers.workflow.actions import (
 from handlers.workflow.changes import (
     MAX_NOTE,
     Actor,
+    AnswerDocument,
     Change,
     InvalidChange,
     LifecycleError,
@@ -101,6 +111,7 @@ __all__ = [
     "STATES",
     "TRANSITIONS",
     "Actor",
+    "AnswerDocument",
     "Change",
     "InvalidChange",
     "LifecycleError",
@@ -123,6 +134,7 @@ __all__ = [
     "mark_duplicate",
     "note",
     "petition_for_change",
+    "publication",
     "queue_staff_notice",
     "reclassify",
     "reject",

@@ -25,6 +25,7 @@ from handlers.workflow.changes import (
     StaleVersion,
     TransitionNotAllowed,
 )
+from handlers.workflow.documents import store_answer_document, with_document
 from handlers.workflow.notify import notification, notify
 from handlers.workflow.states import NEEDS_INFO, REJECTION_REASONS, SCREENING
 from handlers.workflow.transitions import ACTION_FOR_STATUS, TRANSITIONS
@@ -125,10 +126,12 @@ def _apply_info_received(txn: Txn, petition: Petition, change: Change, data: dic
     petition.paused_at = None
 
 
-def _apply_answer(txn: Txn, petition: Petition, change: Change, data: dict) -> None:
+async def _apply_answer(txn: Txn, petition: Petition, change: Change, data: dict) -> None:
     petition.answer = change.public_note.strip()
     petition.answered_at = txn.now
     petition.satisfaction = None
+    if change.document is not None:
+        data["document"] = await store_answer_document(txn, petition, change.document)
 
 
 def _apply_reject(txn: Txn, petition: Petition, change: Change, data: dict) -> None:
@@ -248,6 +251,8 @@ async def _perform(
 
     if transition.public or (name == "note" and change.public_note.strip()):
         reply = notification(txn.texts, petition, name, change, txn.profile)
+        if reply is not None and change.document is not None and change.document.token:
+            reply = with_document(txn, reply, change.document)
         if reply is not None:
             await notify(txn, petition, reply, skip_identity_id=skip_identity_id)
     return event

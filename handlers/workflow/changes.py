@@ -19,6 +19,20 @@ class Actor:
 
 
 @dataclass
+class AnswerDocument:
+    """The UBND's written answer, already checked by its content (``handlers.uploads``)."""
+
+    data: bytes
+    kind: str  # pdf | jpeg | png | docx
+    mime: str
+    name: str
+    sha256: str | None = None  # computed off the event loop by the caller
+    # filled when stored: what the citizen's message links to
+    file_id: int | None = None
+    token: str | None = None
+
+
+@dataclass
 class Change:
     """Everything an action may carry."""
 
@@ -33,6 +47,9 @@ class Change:
     category: str | None = None  # reclassify: a category id of the profile
     village: str | None = None  # reclassify: a village id of the profile
     expected_version: int | None = None
+    document: AnswerDocument | None = None  # answer: the UBND's written answer
+    public: bool | None = None  # show on the public results page (True) or withdraw (False)
+    public_text: bool | None = None  # publish the citizen's text (masked) rather than a summary
     data: dict[str, Any] = field(default_factory=dict)
 
 

@@ -17,6 +17,7 @@ from storage.models.conversations import (
 )
 from storage.models.council import CouncilMeeting, CouncilSession
 from storage.models.files import StoredFile
+from storage.models.followup import MailMessage, StaffReminder
 from storage.models.handoff import HandoffConversation, HandoffMessage
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
@@ -50,12 +51,14 @@ __all__ = [
     "KnowledgeChange",
     "KnowledgeEntry",
     "LoginAttempt",
+    "MailMessage",
     "OutboxMessage",
     "Petition",
     "PetitionAttachment",
     "PetitionEvent",
     "PetitionFollower",
     "StaffAccount",
+    "StaffReminder",
     "StaffSession",
     "StoredFile",
     "UTCDateTime",

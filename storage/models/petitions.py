@@ -56,6 +56,8 @@ class Petition(Base):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # the name without diacritics, lower case (``storage.petitions.fold_name``), for search
+    contact_norm: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[dt.datetime | None]
     created_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL")
@@ -72,6 +74,10 @@ class Petition(Base):
     answered_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     anonymized_at: Mapped[dt.datetime | None]
+    # shown on the public page since then (None: not public); public_text: the citizen's own
+    # words (masked) rather than the summary
+    public_at: Mapped[dt.datetime | None]
+    public_text: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The council cycle: the staff summary reports use, the session it is compiled for, the
     # meeting it was raised at, its group of identical opinions (the lead's id), and how an

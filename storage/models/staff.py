@@ -28,6 +28,7 @@ class StaffAccount(Base):
     # admin | office | committee | digital_team | viewer
     role: Mapped[str] = mapped_column(String(16))
     committee: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))  # reminders and digests
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

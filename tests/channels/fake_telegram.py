@@ -42,6 +42,7 @@ class FakeTelegram:
         self.bot_id = int(token.split(":")[0])
         self.poll_wait = poll_wait
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.uploads: list[tuple[str, str, bytes]] = []  # (field, file name, bytes) received
         self.failures: dict[str, list[Failure | None]] = {}
         self.pending: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
@@ -114,8 +115,7 @@ class FakeTelegram:
 
     # --- handlers --------------------------------------------------------------------------
 
-    @staticmethod
-    async def _params(request: web.Request) -> dict[str, Any]:
+    async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
             data = await request.json()
             return dict(data or {})
@@ -128,6 +128,8 @@ class FakeTelegram:
                     continue
                 except ValueError:
                     pass
+            if not isinstance(value, str):
+                self.uploads.append((key, value.filename, value.file.read()))
             params[key] = value if isinstance(value, str) else "<file>"
         return params
 
@@ -200,6 +202,14 @@ class FakeTelegram:
                 "title": None if chat_id > 0 else "Cán bộ",
             },
             "text": params.get("text", ""),
+        }
+
+    async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "document": {"file_id": "doc-1", "file_unique_id": "doc-1"},
         }
 
     async def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
