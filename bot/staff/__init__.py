@@ -21,11 +21,11 @@ from bot.staff import (
     api,
     auth,
     bootstrap,
+    bulk,
+    bulk_pages,
     council_api,
     council_detail,
     council_pages,
-    bulk,
-    bulk_pages,
     exports,
     gaps,
     handoff_api,
@@ -35,6 +35,7 @@ from bot.staff import (
     kb_pages,
     meeting_entry,
     meeting_upload,
+    password_pages,
     petitions,
     reports,
 )
@@ -77,8 +78,8 @@ def routes(staff_app: web.Application) -> None:
     r.add_get("/login", auth.login_get)
     r.add_post("/login", auth.login_post)
     r.add_post("/logout", auth.logout)
-    r.add_get("/password", auth.password_get)
-    r.add_post("/password", auth.password_post)
+    r.add_get("/password", password_pages.password_get)
+    r.add_post("/password", password_pages.password_post)
     r.add_get("/petitions", petitions.inbox)
     r.add_get("/petitions/{code}", petitions.detail)
     r.add_post("/petitions/{code}/action", petitions.act)

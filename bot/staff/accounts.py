@@ -243,6 +243,8 @@ async def revoke_token(request: web.Request) -> web.StreamResponse:
             request, 404, "Không tìm thấy", "Tài khoản này không có mã API đang dùng với mã số đó."
         )
     return redirect(f"{PREFIX}/accounts?done=token_revoked")
+
+
 async def set_email(request: web.Request) -> web.StreamResponse:
     """Where this account's reminders and weekly digest go (empty: none)."""
     found = await _target(request)

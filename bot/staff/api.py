@@ -20,37 +20,22 @@ from typing import Any
 from aiohttp import web
 
 from bot.integers import parse_int
-from bot.staff import actions, passwords, present, uploads
+from bot.staff import actions, api_body, passwords, present, uploads
 from bot.staff.config import config
 from bot.staff.dates import fmt_date, parse_date, vn_midnight
-from bot.staff.forms import BadInput, read_body
+from bot.staff.forms import BadInput
 from bot.staff.roles import StaffUser
 from handlers import workflow
-from handlers.workflow import MAX_NOTE, Change, InvalidChange, LifecycleError, StaleVersion
+from handlers.workflow import Change, InvalidChange, LifecycleError, StaleVersion
 from handlers.workflow.calendar import VN_TZ
 from storage import petitions as repo
 from storage import staff as staff_repo
 from storage.petitions import PetitionFilter
 
-MAX_BODY = 4 * 1024 * 1024
+MAX_BODY = api_body.MAX_BODY
 MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 TOUCH_EVERY = dt.timedelta(seconds=60)
-STRING_FIELDS = (
-    "status",
-    "public_note",
-    "internal_note",
-    "due",
-    "reason",
-    "duplicate_of",
-    "forwarded_to",
-    "doc_no",
-    "committee",
-    "summary",
-    "group_with",
-    "resolution",
-)
-FLAG_FIELDS = ("public", "public_text")
 
 
 def _error(status: int, code: str, message: str, **headers: str) -> web.Response:
@@ -253,82 +238,6 @@ async def get_petition(request: web.Request) -> web.StreamResponse:
     return _ok(payload)
 
 
-async def _read_json(request: web.Request) -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
-    raw = await read_body(request, MAX_BODY)
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # too deep is malformed too
-        raise BadInput(
-            'Cần gửi JSON hợp lệ, ví dụ {"status": "answered", "public_note": "…"}.'
-        ) from None
-    if not isinstance(body, dict):
-        raise BadInput("Cần gửi một đối tượng JSON.")
-    for name in STRING_FIELDS:
-        if name in body and body[name] is not None and not isinstance(body[name], str):
-            raise BadInput(f"«{name}» phải là chuỗi.")
-    if (
-        "version" in body
-        and body["version"] is not None
-        and (isinstance(body["version"], bool) or not isinstance(body["version"], int))
-    ):
-        raise BadInput("«version» phải là số nguyên.")
-    return body
-
-
-def _flag(body: dict[str, Any], name: str) -> bool | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, bool):
-        raise BadInput(f"«{name}» phải là true hoặc false.")
-    return value
-
-
-def _change_from_body(body: dict[str, Any]) -> Change:
-    def text(name: str, limit: int, label: str) -> str:
-        value = (body.get(name) or "").strip()
-        if len(value) > limit:
-            raise BadInput(f"{label} dài quá {limit} ký tự. Không có gì được thay đổi.")
-        return value
-
-    duplicate_raw = text("duplicate_of", 40, "duplicate_of")
-    duplicate = repo.normalize_code(duplicate_raw) if duplicate_raw else None
-    if duplicate_raw and duplicate is None:
-        raise BadInput(f"duplicate_of «{duplicate_raw}» không phải mã kiến nghị.")
-    return Change(
-        public_note=text("public_note", MAX_NOTE, "public_note"),
-        internal_note=text("internal_note", MAX_NOTE, "internal_note"),
-        due=parse_date(text("due", 40, "due"), "due") if body.get("due") else None,
-        forwarded_to=text("forwarded_to", 200, "forwarded_to") or None,
-        forward_doc_no=text("doc_no", 100, "doc_no") or None,
-        committee=text("committee", 40, "committee") or None,
-        reason=text("reason", 40, "reason") or None,
-        duplicate_of=duplicate,
-        expected_version=body.get("version"),
-        public=_flag(body, "public"),
-        public_text=_flag(body, "public_text"),
-    )
-
-
-def _council_from_body(body: dict[str, Any]) -> actions.CouncilChange:
-    """``summary`` (staff's summary), ``session`` (an id), ``group_with`` (a code),
-    ``resolution`` (the class of the answer) — see CONTRACTS.md "Council cycle"."""
-    session = body.get("session")
-    if session is not None and (isinstance(session, bool) or not isinstance(session, int)):
-        raise BadInput("«session» phải là số hiệu kỳ họp (số nguyên).")
-    group_raw = (body.get("group_with") or "").strip()
-    group = repo.normalize_code(group_raw) if group_raw else None
-    if group_raw and group is None:
-        raise BadInput(f"group_with «{group_raw[:40]}» không phải mã kiến nghị.")
-    resolution = (body.get("resolution") or "").strip() or None
-    return actions.CouncilChange(
-        summary=body["summary"] if isinstance(body.get("summary"), str) else None,
-        session_id=session,
-        group_with=group,
-        resolution=resolution,
-    )
-
-
 def _action_for(status: str | None, current: str, change: Change, runtime: Any) -> str:
     if status and status not in workflow.STATES:
         raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
@@ -346,11 +255,11 @@ async def post_event(request: web.Request) -> web.StreamResponse:
         document = None
         if uploads.is_multipart(request):
             fields, files = await uploads.read_multipart(request)
-            body = uploads.fields_as_body(fields, STRING_FIELDS, FLAG_FIELDS)
+            body = uploads.fields_as_body(fields, api_body.STRING_FIELDS, api_body.FLAG_FIELDS)
             document = await uploads.answer_document(files, runtime.texts)
         else:
-            body = await _read_json(request)
-        change = _change_from_body(body)
+            body = await api_body.read_json(request)
+        change = api_body.change_from_body(body)
         change.document = document
     except BadInput as err:
         return _error(400, "invalid", err.message)
@@ -366,7 +275,7 @@ async def post_event(request: web.Request) -> web.StreamResponse:
             "Văn bản trả lời chỉ gửi kèm khi ghi nhận trả lời (status: answered).",
         )
     try:
-        council = _council_from_body(body)
+        council = api_body.council_from_body(body)
     except BadInput as err:
         return _error(400, "invalid", err.message)
     acting = status or change.public_note or change.internal_note or change.due or change.committee
@@ -388,7 +297,11 @@ async def post_event(request: web.Request) -> web.StreamResponse:
     try:
         if acting or council:
             action = _action_for(status, current.status, change, runtime) if acting else None
-            if action == "note" and change.due and not (change.public_note or change.internal_note):
+            if (
+                action == "note"
+                and change.due
+                and not (change.public_note or change.internal_note)
+            ):
                 change.internal_note = f"Cập nhật hạn trả lời: {fmt_date(change.due)}."
             await actions.perform(runtime, user, code, action, change, council)
         if change.public is not None:

@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.runtime import Runtime
-from bot.staff import actions, api
+from bot.staff import actions, api, api_body
 from bot.staff.api import api_route
 from bot.staff.config import config
 from bot.staff.forms import BadInput
@@ -126,14 +126,14 @@ async def post_bulk(request: web.Request) -> web.StreamResponse:
     runtime = config(request).runtime
     user: StaffUser = request["staff_user"]
     try:
-        body = await api._read_json(request)
+        body = await api_body.read_json(request)
         if body.get("version") is not None:
             raise BadInput(
                 'Thao tác hàng loạt dùng «versions»: {"MÃ": phiên bản}, không «version».'
             )
         codes = clean_codes(body.get("codes"))
         versions = clean_versions(body.get("versions"), codes)
-        change = api._change_from_body(body)
+        change = api_body.change_from_body(body)
         status = (body.get("status") or "").strip() or None
         if status and status not in workflow.STATES:
             raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
