@@ -79,12 +79,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.info("Đang phục vụ tại http://%s:%s (web chat: /, quản trị: /staff/)", host, port)
         return app
 
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db_problems import describe
 
     try:
         web.run_app(make_app(), host=host, port=port, print=None, shutdown_timeout=30)
-    except DBAPIError as err:
-        raise CliError(f"Lỗi cơ sở dữ liệu (DATABASE_URL): {err.orig}") from None
+    except SQLAlchemyError as err:
+        raise CliError(describe(err, settings.database_url)) from None
     except OSError as err:
         raise CliError(f"Không mở được cổng {host}:{port} hoặc cơ sở dữ liệu: {err}") from None
     log.info("Đã dừng.")
@@ -104,18 +106,23 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         finally:
             await db.dispose()
 
+    from bot.db_problems import describe, is_database_problem
+
     try:
         asyncio.run(upgrade())
-    except OSError as err:
-        raise CliError(f"Không kết nối được cơ sở dữ liệu (DATABASE_URL): {err}") from None
+    except Exception as err:
+        if not is_database_problem(err):
+            raise
+        raise CliError(describe(err, settings.database_url)) from None
     print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất.")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     from bot import cli_knowledge, cli_staff
+    from bot.cli_parser import VietnameseParser
 
-    parser = argparse.ArgumentParser(
+    parser = VietnameseParser(
         prog="python -m bot",
         description="Trợ lý ảo của xã: hỏi đáp dịch vụ công và nhận kiến nghị cử tri.",
     )

@@ -68,13 +68,10 @@ def stored_entries(settings: Any, commune_id: str) -> list[StoredEntry]:
     try:
         return asyncio.run(_read(settings.database_url, commune_id))
     except Exception as err:  # missing tables, unreachable server: one readable line
-        from sqlalchemy.exc import SQLAlchemyError
+        from bot.db_problems import describe, is_database_problem
 
-        if isinstance(err, SQLAlchemyError | OSError):
-            raise StoreUnavailable(
-                "Không đọc được mục tri thức trong cơ sở dữ liệu (DATABASE_URL). "
-                f"Đã chạy 'python -m bot db upgrade' chưa? ({type(err).__name__})"
-            ) from None
+        if is_database_problem(err):
+            raise StoreUnavailable(describe(err, settings.database_url)) from None
         raise
 
 

@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
+
 from bot import cli_kb_store
 
 EXIT_OK = 0
@@ -300,6 +302,12 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
         profile = load_profile(settings.commune_profile)
     except ProfileError as err:
         raise _Fail(f"Lỗi hồ sơ xã (COMMUNE_PROFILE) — {err}") from None
+    if cli_kb_store._no_database(settings.database_url):  # and do not create it by reading
+        raise _Fail(
+            "Lỗi cơ sở dữ liệu (DATABASE_URL): chưa có tệp SQLite "
+            f"«{make_url(settings.database_url).database}» — bot chưa chạy với cơ sở dữ liệu "
+            "này. Hãy kiểm tra DATABASE_URL."
+        )
     since = None
     if args.days:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
@@ -309,13 +317,10 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
     except cli_kb_store.StoreUnavailable as err:
         raise _Fail(str(err)) from None
     except Exception as err:  # missing tables, unreachable server: one readable line
-        from sqlalchemy.exc import SQLAlchemyError
+        from bot.db_problems import describe, is_database_problem
 
-        if isinstance(err, SQLAlchemyError | OSError):
-            raise _Fail(
-                "Không đọc được câu hỏi chưa trả lời từ cơ sở dữ liệu (DATABASE_URL). "
-                f"Đã chạy 'python -m bot db upgrade' chưa? ({type(err).__name__})"
-            ) from None
+        if is_database_problem(err):
+            raise _Fail(describe(err, settings.database_url)) from None
         raise
     if not rows:
         print("Chưa có câu hỏi nào bot chưa trả lời được.")
@@ -385,7 +390,9 @@ def register(subparsers: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point (``python -m bot.cli_knowledge``), mainly for tests."""
-    parser = argparse.ArgumentParser(prog="python -m bot")
+    from bot.cli_parser import VietnameseParser
+
+    parser = VietnameseParser(prog="python -m bot")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -182,7 +182,7 @@ def test_cli_refuses_weak_passwords_and_bad_committees(
             1,
             "chỉ dùng với --role committee",
         ),
-        (("add", "x.y", "--role", "boss", "--password-stdin"), PASSWORD, 2, "invalid choice"),
+        (("add", "x.y", "--role", "boss", "--password-stdin"), PASSWORD, 2, "không nhận «boss»"),
         (("token", "khong.co"), "", 1, "Không có tài khoản"),
     ]
     for args, stdin, code, words in cases:
