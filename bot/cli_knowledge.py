@@ -121,12 +121,17 @@ def _print_plain(match: Any, answer: str) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one message (or one per line of --batch FILE) as the bot would, statelessly."""
-    if args.batch is None and not args.text:
+    question = " ".join(args.text).strip()
+    if args.batch is None and not question:  # `ask ""` and `ask "   "` too
         raise _Fail('Cần nội dung câu hỏi, ví dụ: python -m bot ask "làm lại căn cước ở đâu"')
     if args.batch is not None and args.text:
         raise _Fail("Dùng hoặc TEXT hoặc --batch FILE, không dùng cả hai")
+    texts: Iterable[str] = [question]
+    if args.batch == "-":
+        texts = _read_lines("-")  # streamed: a pipe may be long
+    elif args.batch is not None:
+        texts = list(_read_lines(args.batch))  # a missing file is said before the slow load
     content = _content(_settings())
-    texts = _read_lines(args.batch) if args.batch is not None else [" ".join(args.text)]
     out = sys.stdout
     for text in texts:
         match = content.matcher.match(text)
