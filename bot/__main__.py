@@ -51,6 +51,33 @@ def load_content_or_exit(settings: Settings):
         raise CliError(f"Lỗi tin nhắn (KNOWLEDGE_DIR/messages) — {err}") from None
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a busy port before anything is created: the first start would otherwise create the
+    first admin, print its one-time password and exit, and the next start would print nothing."""
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as err:
+        raise CliError(
+            f"Lỗi cấu hình — BOT_HOST: không dùng được địa chỉ «{host}» ({err})"
+        ) from None
+    for family, kind, proto, _name, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            # as aiohttp binds: a port in TIME_WAIT after the last stop is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as err:
+                raise CliError(
+                    f"Cổng {host}:{port} đang được chương trình khác dùng hoặc không mở được "
+                    f"({err.strerror}). Hãy dừng chương trình đó hoặc chọn cổng khác "
+                    "(BOT_PORT hoặc --port)."
+                ) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Serve the web chat, webhooks, dashboard and the delivery worker until stopped."""
     from aiohttp import web
@@ -65,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not 1 <= port <= 65535:
         raise CliError(f"Lỗi cấu hình — --port: cổng {port} nằm ngoài khoảng 1–65535")
 
+    ensure_port_free(host, port)
     content = load_content_or_exit(settings)
 
     async def make_app() -> web.Application:
