@@ -158,6 +158,7 @@ async def build_runtime(
         texts=content.texts,
         clock=clock,
         capabilities={WEB_CHANNEL: WEB},
+        personal_data_retention_days=settings.personal_data_retention_days,
     )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}

@@ -44,6 +44,9 @@ class Services:
     capabilities: dict[str, Capabilities] = field(default_factory=dict)
     # Staff groups told of every new petition (channels add theirs when configured).
     staff_notices: list[NoticeTarget] = field(default_factory=list)
+    # PERSONAL_DATA_RETENTION_DAYS: contact details are erased this long after a petition ends;
+    # the consent question says so.
+    personal_data_retention_days: int = 365
 
     @property
     def commune_id(self) -> str:
