@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.working_days import DaysOff
+
 BUNDLED_PROFILE = Path(__file__).parent / "data" / "profile-sample.yaml"
 
 
@@ -97,7 +99,8 @@ class PetitionSettings:
     nearly_overdue_working_days: int = 3
     draft_expiry_hours: int = 24
     satisfaction_timeout_days: int = 7
-    holidays: tuple[dt.date, ...] = ()
+    # Vietnam's calendar with the profile's extra days off and worked days (working_days.py)
+    holidays: DaysOff = field(default_factory=DaysOff)
 
 
 DEFAULT_HANDOFF_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
@@ -194,6 +197,8 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "draft_expiry_hours",
         "satisfaction_timeout_days",
         "holidays",
+        "working_days",
+        "national_holidays",
         "categories",
     },
     "category": {"id", "name", "committee"},

@@ -42,7 +42,7 @@ async def test_the_forward_form_takes_dd_mm_yyyy_and_the_timeline_shows_it(
     agent = await signed_in(server, office.username)
     try:
         await agent.get(f"/staff/petitions/{code}")
-        assert any('value="07/12/2026"' in tag for tag in _date_inputs(agent.last_html))
+        assert any('value="08/12/2026"' in tag for tag in _date_inputs(agent.last_html))
         assert (await agent.act(code, "screen", public_note="Đã nhận.")).status == 303
         response = await agent.act(code, "forward", forwarded_to="UBND xã", due="20/12/2026")
         assert response.status == 303
