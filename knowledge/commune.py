@@ -39,6 +39,8 @@ class Village:
     name: str
     delegates: tuple[Person, ...] = ()
     digital_team: tuple[Person, ...] = ()
+    # Other names citizens type for it (an old name, "xóm Đồng"); matched at the place step.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ PROFILE_KEYS: dict[str, set[str]] = {
     "police": {"name", "address", "hours", "phone"},
     "council": {"website", "phone", "committees", "sessions"},
     "committee": {"id", "name"},
-    "village": {"id", "name", "delegates", "digital_team"},
+    "village": {"id", "name", "aliases", "delegates", "digital_team"},
     "person": {"name", "role", "phone"},
     "event": {"date", "time", "title", "place", "villages", "note"},
     "petitions": {

@@ -233,6 +233,11 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
                 name=str(_req(item, "name", source)),
                 delegates=_people(item.get("delegates"), source, item, "delegates"),
                 digital_team=_people(item.get("digital_team"), source, item, "digital_team"),
+                aliases=tuple(
+                    str(a).strip()
+                    for a in _list(item.get("aliases"), source, item, "aliases")
+                    if str(a).strip()
+                ),
             )
         )
     if not villages:
