@@ -58,6 +58,8 @@ class Category:
     id: str
     name: str
     committee: str
+    # Words of a story that point to this category ("ổ gà" → roads); its name's parts count too.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,5 +205,5 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "national_holidays",
         "categories",
     },
-    "category": {"id", "name", "committee"},
+    "category": {"id", "name", "committee", "keywords"},
 }

@@ -212,6 +212,11 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
             id=str(_req(item, "id", source)),
             name=str(_req(item, "name", source)),
             committee=str(_req(item, "committee", source)),
+            keywords=tuple(
+                str(k).strip()
+                for k in _list(item.get("keywords"), source, item, "keywords")
+                if str(k).strip()
+            ),
         )
         if cat.committee not in committee_ids:
             raise ProfileError(

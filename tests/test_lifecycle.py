@@ -205,7 +205,7 @@ async def test_needs_info_pauses_the_clock(db_url: str) -> None:
         async with db.read() as session:
             petition = await repo.get_by_code(session, code)
         assert petition.status == "screening"
-        assert petition.due_date == dt.date(2026, 12, 14)  # 7/12 + 5 working days
+        assert petition.due_date == dt.date(2026, 12, 15)  # 8/12 + 5 working days
     finally:
         await db.dispose()
 

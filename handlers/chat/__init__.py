@@ -16,6 +16,7 @@ from handlers.chat import (
     followup,
     handoff,
     intake,
+    intake_question,
     lookup,
     menu,
     offer,
@@ -71,6 +72,7 @@ def register(registry: Registry) -> None:
 
     registry.interceptor(handoff.in_handoff)  # first: while staff handle it, the bot is quiet
     registry.interceptor(typed_choices.typed_choice)
+    registry.interceptor(intake_question.question_at_first_step)
     registry.interceptor(lookup.code_interceptor)
     registry.interceptor(followup.answer_interceptor)
     registry.interceptor(handoff.asks_for_person)  # last: "cho tôi gặp cán bộ" outside a flow

@@ -86,7 +86,7 @@ async def test_timeline_shows_public_notes_due_date_and_overdue_never_internal_n
 
     clock.advance(days=18)  # Friday 4/12: two working days left
     assert "sắp đến hạn" in (await chat.say(f"tra cứu {code}"))[0]["text"]
-    clock.advance(days=4)  # Tuesday 8/12: past the due date
+    clock.advance(days=5)  # Wednesday 9/12: past the due date (8/12, 24/11 was a holiday)
     assert "đã quá hạn" in (await chat.say(f"tra cứu {code}"))[0]["text"]
 
     await staff_does(
