@@ -67,7 +67,8 @@ def describe(err: BaseException, url: str) -> str:
             f"Lỗi cơ sở dữ liệu (DATABASE_URL): cơ sở dữ liệu «{name}» chưa có bảng của bot. "
             f"Hãy chạy '{UPGRADE_HINT}' trước."
         )
-    if "unable to open database file" in words or "readonly database" in words:
+    sqlite_file = server == "SQLite" and any(isinstance(e, OSError) for e in _chain(err))
+    if sqlite_file or "unable to open database file" in words or "readonly database" in words:
         return (
             f"Lỗi cơ sở dữ liệu (DATABASE_URL): không mở hoặc không ghi được tệp SQLite «{name}». "
             "Hãy kiểm tra thư mục và quyền ghi."

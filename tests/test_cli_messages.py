@@ -123,3 +123,14 @@ def test_usage_mistakes_are_one_vietnamese_line_with_the_help_hint(
     assert code == 2
     assert line.startswith("Lỗi: ") and words in line and f"'{hint}'" in line
     assert "error:" not in line and "invalid choice" not in line
+
+
+def test_an_sqlite_file_that_cannot_be_created_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "sqlite+aiosqlite:////proc/xabot-nope/bot.db"  # /proc takes no new folder
+    code, err = _run(monkeypatch, capsys, url, "db", "upgrade")
+    line = _one_line(err)
+    assert (
+        code == 2 and "không mở hoặc không ghi được tệp SQLite «/proc/xabot-nope/bot.db»" in line
+    )
