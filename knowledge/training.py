@@ -46,6 +46,7 @@ _CACHE_SIZE = 4
 _cache: OrderedDict[str, ModelBundle] = OrderedDict()
 _lock = threading.Lock()
 DISK_CACHE_VARIABLE = "XABOT_MATCHER_CACHE"
+_DISK_KEEP = 8
 
 
 @dataclass(frozen=True)
@@ -201,3 +202,6 @@ def _save_to_disk(key: str, bundle: ModelBundle) -> None:
             os.replace(tmp, path)  # atomic: parallel processes never read half a file
         finally:
             Path(tmp).unlink(missing_ok=True)
+        stored = sorted(path.parent.glob("models-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:-_DISK_KEEP]:  # models of edited entries are not needed again
+            old.unlink(missing_ok=True)
