@@ -61,6 +61,16 @@ async def _read(url: str, commune_id: str) -> list[StoredEntry]:
     return [StoredEntry(r.entry_id, dict(r.fields or {}), r.disabled) for r in rows]
 
 
+def missing_sqlite_file(url: str) -> str | None:
+    """For ``kb gaps``: why there is nothing to read when the SQLite file does not exist yet."""
+    if not _no_database(url):
+        return None
+    return (
+        f"Lỗi cơ sở dữ liệu (DATABASE_URL): chưa có tệp SQLite «{make_url(url).database}» — bot "
+        "chưa chạy với cơ sở dữ liệu này. Hãy kiểm tra DATABASE_URL."
+    )
+
+
 def stored_entries(settings: Any, commune_id: str) -> list[StoredEntry]:
     """The commune's stored entries ([] without a database); StoreUnavailable if unreadable."""
     if _no_database(settings.database_url):

@@ -20,9 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from sqlalchemy.engine import make_url
-
 from bot import cli_kb_store
+from bot.cli_parser import VietnameseParser
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -126,11 +125,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise _Fail('Cần nội dung câu hỏi, ví dụ: python -m bot ask "làm lại căn cước ở đâu"')
     if args.batch is not None and args.text:
         raise _Fail("Dùng hoặc TEXT hoặc --batch FILE, không dùng cả hai")
-    texts: Iterable[str] = [question]
-    if args.batch == "-":
-        texts = _read_lines("-")  # streamed: a pipe may be long
-    elif args.batch is not None:
-        texts = list(_read_lines(args.batch))  # a missing file is said before the slow load
+    texts: Iterable[str] = [question] if args.batch is None else _read_lines(args.batch)
+    if args.batch not in (None, "-"):  # a missing file is said before the slow load; stdin streams
+        texts = list(texts)
     content = _content(_settings())
     out = sys.stdout
     for text in texts:
@@ -307,12 +304,9 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
         profile = load_profile(settings.commune_profile)
     except ProfileError as err:
         raise _Fail(f"Lỗi hồ sơ xã (COMMUNE_PROFILE) — {err}") from None
-    if cli_kb_store._no_database(settings.database_url):  # and do not create it by reading
-        raise _Fail(
-            "Lỗi cơ sở dữ liệu (DATABASE_URL): chưa có tệp SQLite "
-            f"«{make_url(settings.database_url).database}» — bot chưa chạy với cơ sở dữ liệu "
-            "này. Hãy kiểm tra DATABASE_URL."
-        )
+    missing = cli_kb_store.missing_sqlite_file(settings.database_url)
+    if missing:  # said, and not created by reading it
+        raise _Fail(missing)
     since = None
     if args.days:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
@@ -395,8 +389,6 @@ def register(subparsers: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point (``python -m bot.cli_knowledge``), mainly for tests."""
-    from bot.cli_parser import VietnameseParser
-
     parser = VietnameseParser(prog="python -m bot")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
