@@ -51,6 +51,33 @@ def load_content_or_exit(settings: Settings):
         raise CliError(f"Lỗi tin nhắn (KNOWLEDGE_DIR/messages) — {err}") from None
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a busy port before anything is created: the first start would otherwise create the
+    first admin, print its one-time password and exit, and the next start would print nothing."""
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as err:
+        raise CliError(
+            f"Lỗi cấu hình — BOT_HOST: không dùng được địa chỉ «{host}» ({err})"
+        ) from None
+    for family, kind, proto, _name, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            # as aiohttp binds: a port in TIME_WAIT after the last stop is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as err:
+                raise CliError(
+                    f"Cổng {host}:{port} đang được chương trình khác dùng hoặc không mở được "
+                    f"({err.strerror}). Hãy dừng chương trình đó hoặc chọn cổng khác "
+                    "(BOT_PORT hoặc --port)."
+                ) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Serve the web chat, webhooks, dashboard and the delivery worker until stopped."""
     from aiohttp import web
@@ -65,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not 1 <= port <= 65535:
         raise CliError(f"Lỗi cấu hình — --port: cổng {port} nằm ngoài khoảng 1–65535")
 
+    ensure_port_free(host, port)
     content = load_content_or_exit(settings)
 
     async def make_app() -> web.Application:
@@ -79,12 +107,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.info("Đang phục vụ tại http://%s:%s (web chat: /, quản trị: /staff/)", host, port)
         return app
 
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db_problems import describe
 
     try:
         web.run_app(make_app(), host=host, port=port, print=None, shutdown_timeout=30)
-    except DBAPIError as err:
-        raise CliError(f"Lỗi cơ sở dữ liệu (DATABASE_URL): {err.orig}") from None
+    except SQLAlchemyError as err:
+        raise CliError(describe(err, settings.database_url)) from None
     except OSError as err:
         raise CliError(f"Không mở được cổng {host}:{port} hoặc cơ sở dữ liệu: {err}") from None
     log.info("Đã dừng.")
@@ -104,18 +134,23 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         finally:
             await db.dispose()
 
+    from bot.db_problems import describe, is_database_problem
+
     try:
         asyncio.run(upgrade())
-    except OSError as err:
-        raise CliError(f"Không kết nối được cơ sở dữ liệu (DATABASE_URL): {err}") from None
+    except Exception as err:
+        if not is_database_problem(err):
+            raise
+        raise CliError(describe(err, settings.database_url)) from None
     print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất.")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     from bot import cli_knowledge, cli_reminders, cli_report, cli_staff
+    from bot.cli_parser import VietnameseParser
 
-    parser = argparse.ArgumentParser(
+    parser = VietnameseParser(
         prog="python -m bot",
         description="Trợ lý ảo của xã: hỏi đáp dịch vụ công và nhận kiến nghị cử tri.",
     )

@@ -61,6 +61,16 @@ async def _read(url: str, commune_id: str) -> list[StoredEntry]:
     return [StoredEntry(r.entry_id, dict(r.fields or {}), r.disabled) for r in rows]
 
 
+def missing_sqlite_file(url: str) -> str | None:
+    """For ``kb gaps``: why there is nothing to read when the SQLite file does not exist yet."""
+    if not _no_database(url):
+        return None
+    return (
+        f"Lỗi cơ sở dữ liệu (DATABASE_URL): chưa có tệp SQLite «{make_url(url).database}» — bot "
+        "chưa chạy với cơ sở dữ liệu này. Hãy kiểm tra DATABASE_URL."
+    )
+
+
 def stored_entries(settings: Any, commune_id: str) -> list[StoredEntry]:
     """The commune's stored entries ([] without a database); StoreUnavailable if unreadable."""
     if _no_database(settings.database_url):
@@ -68,13 +78,10 @@ def stored_entries(settings: Any, commune_id: str) -> list[StoredEntry]:
     try:
         return asyncio.run(_read(settings.database_url, commune_id))
     except Exception as err:  # missing tables, unreachable server: one readable line
-        from sqlalchemy.exc import SQLAlchemyError
+        from bot.db_problems import describe, is_database_problem
 
-        if isinstance(err, SQLAlchemyError | OSError):
-            raise StoreUnavailable(
-                "Không đọc được mục tri thức trong cơ sở dữ liệu (DATABASE_URL). "
-                f"Đã chạy 'python -m bot db upgrade' chưa? ({type(err).__name__})"
-            ) from None
+        if is_database_problem(err):
+            raise StoreUnavailable(describe(err, settings.database_url)) from None
         raise
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot import cli_kb_store
+from bot.cli_parser import VietnameseParser
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -119,12 +120,15 @@ def _print_plain(match: Any, answer: str) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one message (or one per line of --batch FILE) as the bot would, statelessly."""
-    if args.batch is None and not args.text:
+    question = " ".join(args.text).strip()
+    if args.batch is None and not question:  # `ask ""` and `ask "   "` too
         raise _Fail('Cần nội dung câu hỏi, ví dụ: python -m bot ask "làm lại căn cước ở đâu"')
     if args.batch is not None and args.text:
         raise _Fail("Dùng hoặc TEXT hoặc --batch FILE, không dùng cả hai")
+    texts: Iterable[str] = [question] if args.batch is None else _read_lines(args.batch)
+    if args.batch not in (None, "-"):  # a missing file is said before the slow load; stdin streams
+        texts = list(texts)
     content = _content(_settings())
-    texts = _read_lines(args.batch) if args.batch is not None else [" ".join(args.text)]
     out = sys.stdout
     for text in texts:
         match = content.matcher.match(text)
@@ -300,6 +304,9 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
         profile = load_profile(settings.commune_profile)
     except ProfileError as err:
         raise _Fail(f"Lỗi hồ sơ xã (COMMUNE_PROFILE) — {err}") from None
+    missing = cli_kb_store.missing_sqlite_file(settings.database_url)
+    if missing:  # said, and not created by reading it
+        raise _Fail(missing)
     since = None
     if args.days:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
@@ -309,13 +316,10 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
     except cli_kb_store.StoreUnavailable as err:
         raise _Fail(str(err)) from None
     except Exception as err:  # missing tables, unreachable server: one readable line
-        from sqlalchemy.exc import SQLAlchemyError
+        from bot.db_problems import describe, is_database_problem
 
-        if isinstance(err, SQLAlchemyError | OSError):
-            raise _Fail(
-                "Không đọc được câu hỏi chưa trả lời từ cơ sở dữ liệu (DATABASE_URL). "
-                f"Đã chạy 'python -m bot db upgrade' chưa? ({type(err).__name__})"
-            ) from None
+        if is_database_problem(err):
+            raise _Fail(describe(err, settings.database_url)) from None
         raise
     if not rows:
         print("Chưa có câu hỏi nào bot chưa trả lời được.")
@@ -385,7 +389,7 @@ def register(subparsers: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point (``python -m bot.cli_knowledge``), mainly for tests."""
-    parser = argparse.ArgumentParser(prog="python -m bot")
+    parser = VietnameseParser(prog="python -m bot")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

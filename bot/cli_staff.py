@@ -83,18 +83,17 @@ def _username(raw: str) -> str:
 
 
 async def _with_db(settings: Any, job: Callable[[Any], Awaitable[int]]) -> int:
-    from sqlalchemy.exc import DBAPIError
-
+    from bot.db_problems import describe, is_database_problem
     from storage.db import Database
 
     db = Database(settings.database_url)
     try:
         try:
             await db.upgrade()
-        except (OSError, DBAPIError) as err:
-            raise _ConfigProblem(
-                f"Không kết nối được cơ sở dữ liệu (DATABASE_URL): {err}"
-            ) from None
+        except Exception as err:
+            if not is_database_problem(err):
+                raise
+            raise _ConfigProblem(describe(err, settings.database_url)) from None
         return await job(db)
     finally:
         await db.dispose()

@@ -164,6 +164,7 @@ async def build_runtime(
         clock=clock,
         capabilities={WEB_CHANNEL: WEB},
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        personal_data_retention_days=settings.personal_data_retention_days,
     )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}

@@ -46,6 +46,9 @@ class Services:
     staff_notices: list[NoticeTarget] = field(default_factory=list)
     # Where this server is reached from outside (links in citizens' messages and staff e-mail).
     public_url: str = "http://127.0.0.1:8080"
+    # PERSONAL_DATA_RETENTION_DAYS: contact details are erased this long after a petition ends;
+    # the consent question says so.
+    personal_data_retention_days: int = 365
 
     @property
     def commune_id(self) -> str:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.working_days import DaysOff
+
 BUNDLED_PROFILE = Path(__file__).parent / "data" / "profile-sample.yaml"
 
 
@@ -37,6 +39,8 @@ class Village:
     name: str
     delegates: tuple[Person, ...] = ()
     digital_team: tuple[Person, ...] = ()
+    # Other names citizens type for it (an old name, "xóm Đồng"); matched at the place step.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class Category:
     id: str
     name: str
     committee: str
+    # Words of a story that point to this category ("ổ gà" → roads); its name's parts count too.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ class PetitionSettings:
     nearly_overdue_working_days: int = 3
     draft_expiry_hours: int = 24
     satisfaction_timeout_days: int = 7
-    holidays: tuple[dt.date, ...] = ()
+    # Vietnam's calendar with the profile's extra days off and worked days (working_days.py)
+    holidays: DaysOff = field(default_factory=DaysOff)
     # staff e-mail: this many working days before a due date (and once overdue)
     reminder_working_days: int = 3
     bodies: tuple[ForwardBody, ...] = ()
@@ -216,7 +223,7 @@ PROFILE_KEYS: dict[str, set[str]] = {
     "police": {"name", "address", "hours", "phone"},
     "council": {"website", "phone", "committees", "sessions"},
     "committee": {"id", "name"},
-    "village": {"id", "name", "delegates", "digital_team"},
+    "village": {"id", "name", "aliases", "delegates", "digital_team"},
     "person": {"name", "role", "phone"},
     "event": {"date", "time", "title", "place", "villages", "note"},
     "petitions": {
@@ -225,10 +232,12 @@ PROFILE_KEYS: dict[str, set[str]] = {
         "draft_expiry_hours",
         "satisfaction_timeout_days",
         "holidays",
+        "working_days",
+        "national_holidays",
         "categories",
         "reminder_working_days",
         "bodies",
     },
-    "category": {"id", "name", "committee"},
+    "category": {"id", "name", "committee", "keywords"},
     "body": {"name", "email"},
 }

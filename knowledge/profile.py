@@ -32,6 +32,7 @@ from knowledge.commune import (
     ProfileError,
     Village,
 )
+from knowledge.working_days import DaysOff
 from knowledge.yamlio import YamlLoadError, line_of, load_yaml
 
 __all__ = [
@@ -214,6 +215,11 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
             id=str(_req(item, "id", source)),
             name=str(_req(item, "name", source)),
             committee=str(_req(item, "committee", source)),
+            keywords=tuple(
+                str(k).strip()
+                for k in _list(item.get("keywords"), source, item, "keywords")
+                if str(k).strip()
+            ),
         )
         if cat.committee not in committee_ids:
             raise ProfileError(
@@ -235,21 +241,34 @@ def parse_profile(data: Any, source: str = "profile") -> CommuneProfile:
                 name=str(_req(item, "name", source)),
                 delegates=_people(item.get("delegates"), source, item, "delegates"),
                 digital_team=_people(item.get("digital_team"), source, item, "digital_team"),
+                aliases=tuple(
+                    str(a).strip()
+                    for a in _list(item.get("aliases"), source, item, "aliases")
+                    if str(a).strip()
+                ),
             )
         )
     if not villages:
         raise ProfileError(f"{_loc(source, data, 'villages')}: villages phải có ít nhất một thôn")
-    holidays = []
-    for h in _list(petitions.get("holidays"), source, petitions, "holidays"):
-        day = _date(h, _loc(source, petitions, "holidays"))
-        if day is not None:
-            holidays.append(day)
+    listed: dict[str, list[dt.date]] = {"holidays": [], "working_days": []}
+    for key, days in listed.items():
+        for h in _list(petitions.get(key), source, petitions, key):
+            day = _date(h, _loc(source, petitions, key))
+            if day is not None:
+                days.append(day)
+    national = petitions.get("national_holidays", True)
+    if not isinstance(national, bool):
+        raise ProfileError(
+            f"{_loc(source, petitions, 'national_holidays')}: national_holidays phải là true "
+            "hoặc false"
+        )
+    holidays = DaysOff(frozenset(listed["holidays"]), frozenset(listed["working_days"]), national)
     settings = PetitionSettings(
         due_working_days=_int(petitions, "due_working_days", 15, source, 1),
         nearly_overdue_working_days=_int(petitions, "nearly_overdue_working_days", 3, source),
         draft_expiry_hours=_int(petitions, "draft_expiry_hours", 24, source, 1),
         satisfaction_timeout_days=_int(petitions, "satisfaction_timeout_days", 7, source, 1),
-        holidays=tuple(sorted(holidays)),
+        holidays=holidays,
         reminder_working_days=_int(petitions, "reminder_working_days", 3, source),
         bodies=_bodies(petitions, source),
     )

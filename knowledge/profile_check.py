@@ -168,6 +168,19 @@ def check_profile(
                     f"lịch {label} không còn ngày nào sắp tới; hãy cập nhật",
                 )
             )
+    ahead = sorted({today.year, (today + dt.timedelta(days=365)).year})
+    missing = profile.petitions.holidays.uncovered_years(ahead)
+    if missing:
+        years = ", ".join(str(y) for y in missing)
+        issues.append(
+            Issue(
+                source,
+                line_of(data.get("petitions"), "holidays") or line_of(data, "petitions"),
+                "warning",
+                f"chưa có ngày nghỉ lễ nào cho năm {years} (12 tháng tới): hạn trả lời sẽ không "
+                "trừ Tết và ngày lễ; hãy bật national_holidays hoặc thêm ngày vào holidays",
+            )
+        )
     for key in ("website",):
         url = data.get(key)
         if url and not str(url).startswith(("http://", "https://")):

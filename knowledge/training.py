@@ -4,15 +4,25 @@ Training takes about a second on the bundled base, so a process that builds seve
 the same entries and examples (tests, a profile reload) reuses the fitted models: they are keyed
 by a fingerprint of the training rows and never change once fitted. Building is thread-safe and
 may run in a worker thread while another matcher serves.
+
+When ``XABOT_MATCHER_CACHE`` names a folder (the test suite sets it, tests/conftest.py), fitted
+models are also pickled there, keyed by the same fingerprint plus this code and scikit-learn's
+version: every ``python -m bot ask`` a test starts loads them in milliseconds instead of training.
+The folder must be one only this user can write (pickles are code); it is created with mode 700.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from knowledge.entries import KnowledgeBase
 from knowledge.examples import (
@@ -35,6 +45,8 @@ __all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
 _CACHE_SIZE = 4
 _cache: OrderedDict[str, ModelBundle] = OrderedDict()
 _lock = threading.Lock()
+DISK_CACHE_VARIABLE = "XABOT_MATCHER_CACHE"
+_DISK_KEEP = 8
 
 
 @dataclass(frozen=True)
@@ -93,8 +105,21 @@ def _language_rows(texts: list[EntryTexts], examples: list[Example]) -> list[Tra
     return out
 
 
+@lru_cache(maxsize=1)
+def _code_version() -> bytes:
+    """What else decides the fitted models: the modelling code and scikit-learn's version."""
+    import sklearn
+
+    from knowledge import model
+
+    digest = hashlib.sha1(sklearn.__version__.encode())
+    for path in (Path(__file__), Path(model.__file__)):
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def _fingerprint(rows: list[TrainingRow], kinds: list[TrainingRow]) -> str:
-    digest = hashlib.sha1()
+    digest = hashlib.sha1(_code_version())
     for r in (*rows, *kinds):
         digest.update(f"{r.label}\t{r.text}\t{r.question:d}\t{r.weight}\n".encode())
     return digest.hexdigest()
@@ -125,7 +150,19 @@ def build_models(
         if cached is not None:
             _cache.move_to_end(key)
             return cached
-    bundle = ModelBundle(
+    bundle = _load_from_disk(key) or _fit(rows, kinds, language)
+    _save_to_disk(key, bundle)
+    with _lock:
+        _cache[key] = bundle
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return bundle
+
+
+def _fit(
+    rows: list[TrainingRow], kinds: list[TrainingRow], language: list[TrainingRow]
+) -> ModelBundle:
+    return ModelBundle(
         # foreign examples train the language model only: what another language asks for is not
         # the main model's business, and "where is công an xã" is a Vietnamese question
         IntentModel([r for r in rows if r.label != FOREIGN]),
@@ -134,8 +171,37 @@ def build_models(
         if any(r.label == FOREIGN for r in language)
         else None,
     )
-    with _lock:
-        _cache[key] = bundle
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return bundle
+
+
+def _disk_path(key: str) -> Path | None:
+    folder = os.environ.get(DISK_CACHE_VARIABLE)
+    return Path(folder) / f"models-{key}.pickle" if folder else None
+
+
+def _load_from_disk(key: str) -> ModelBundle | None:
+    path = _disk_path(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        bundle = pickle.loads(path.read_bytes())
+    except Exception:  # a truncated or foreign file: train again and overwrite it
+        return None
+    return bundle if isinstance(bundle, ModelBundle) else None
+
+
+def _save_to_disk(key: str, bundle: ModelBundle) -> None:
+    path = _disk_path(key)
+    if path is None or path.is_file():
+        return
+    with contextlib.suppress(OSError):  # a cache: failing to write it changes nothing
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(bundle, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: parallel processes never read half a file
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        stored = sorted(path.parent.glob("models-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:-_DISK_KEEP]:  # models of edited entries are not needed again
+            old.unlink(missing_ok=True)

@@ -4,6 +4,10 @@ PostgreSQL is found at TEST_POSTGRES_URL (default: postgres@127.0.0.1:5432/test)
 fresh database cloned from a migrated template (``CREATE DATABASE … TEMPLATE``), because the
 concurrency tests need real commits, not a rolled-back outer transaction. When PostgreSQL is not
 reachable those tests are skipped — except on CI (``CI=true``), where they fail.
+
+Two switches make the suite fast and are inherited by every ``python -m bot`` a test starts:
+argon2's cheapest parameters (bot/staff/passwords.py) and a folder of fitted matcher models
+keyed by their training data and code (knowledge/training.py), so no CLI process trains again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,13 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+
+# Before the project's modules are imported: the password hasher is built at import time.
+os.environ.setdefault("XABOT_TEST_CHEAP_ARGON2", "1")
+os.environ.setdefault(
+    "XABOT_MATCHER_CACHE",
+    str(Path(os.environ.get("TMPDIR", "/tmp")) / f"xabot-models-{os.getuid()}"),
+)
 
 import pytest
 from sqlalchemy.engine import make_url

@@ -102,3 +102,23 @@ def test_run_serves_and_exits_zero_on_sigterm(tmp_path: Path) -> None:
     assert proc.returncode == 0, output
     assert f"127.0.0.1:{port}" in output
     assert "Traceback" not in output
+
+
+def test_run_on_a_busy_port_creates_nothing_and_says_so(tmp_path: Path) -> None:
+    """The first start used to create the first admin, print its one-time password, then exit
+    on the busy port; the next start printed nothing and the password was lost."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        db = tmp_path / "busy.db"
+        result = _cli(
+            "run", "--port", str(port), cwd=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{db}"
+        )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1 and f"Cổng 127.0.0.1:{port} đang được chương trình khác dùng" in lines[0]
+    )
+    assert "Traceback" not in result.stderr and "MẬT KHẨU" not in result.stdout.upper()
+    assert not db.exists()  # no database, so no admin whose password nobody saw

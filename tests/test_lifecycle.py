@@ -118,8 +118,8 @@ async def test_a_petition_travels_received_to_closed_with_events(db_url: str) ->
                 ("answer", "forwarded", "answered"),
                 ("close", "answered", "closed"),
             ]
-            # 15 working days from Monday 16/11/2026.
-            assert petition.due_date == dt.date(2026, 12, 7)
+            # 15 working days from Monday 16/11/2026 (24/11, Vietnam Culture Day, is off).
+            assert petition.due_date == dt.date(2026, 12, 8)
             assert petition.forward_doc_no == "12/HĐND"
             answer_event = petition.events[3]
             assert (answer_event.public_note, answer_event.internal_note) == (
@@ -139,7 +139,7 @@ async def test_a_petition_travels_received_to_closed_with_events(db_url: str) ->
             )
         texts = [p.body["text"] for p in pushes]
         assert len(texts) == 4  # screen, forward, answer, close all reach the citizen
-        assert "07/12/2026" in texts[1]
+        assert "08/12/2026" in texts[1]
         assert "Đã sửa xong đường." in texts[2]
         # The internal note never leaves the office.
         assert all("kinh phí" not in t for t in texts)
@@ -205,7 +205,7 @@ async def test_needs_info_pauses_the_clock(db_url: str) -> None:
         async with db.read() as session:
             petition = await repo.get_by_code(session, code)
         assert petition.status == "screening"
-        assert petition.due_date == dt.date(2026, 12, 14)  # 7/12 + 5 working days
+        assert petition.due_date == dt.date(2026, 12, 15)  # 8/12 + 5 working days
     finally:
         await db.dispose()
 

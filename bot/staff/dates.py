@@ -38,5 +38,27 @@ def fmt_datetime(value: dt.datetime | None) -> str:
     return value.astimezone(calendar.VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def fmt_day(value: dt.date | str | None) -> str:
+    """A date as staff read it (dd/mm/yyyy), from a date or from the ISO or typed text kept in
+    forms, queries and event data; text that is not a date is shown as it is (to be fixed)."""
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    text = (value or "").strip()
+    try:
+        day = parse_date(text)
+    except BadInput:
+        return text
+    return fmt_date(day) if day else ""
+
+
+def iso_day(value: str) -> str:
+    """A typed dd/mm/yyyy as ISO (what data files keep); other text unchanged, for the checks."""
+    try:
+        day = parse_date(value)
+    except BadInput:
+        return value
+    return day.isoformat() if day else ""
+
+
 def iso_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.staff.dates import fmt_datetime
+from bot.staff.dates import fmt_datetime, iso_day
 from knowledge import Entry, KnowledgeBase
 from knowledge.entries import BUNDLED_KB_DIR
 from knowledge.normalize import fold
@@ -157,6 +157,8 @@ def raw_from_form(form: Mapping[str, str]) -> dict[str, Any]:
         key: form.get(key, "").strip()
         for key in ("id", "topic", "title", "question", "answer", "source", "reviewed")
     }
+    if raw["reviewed"]:  # typed dd/mm/yyyy; the entry keeps ISO, as the data files do
+        raw["reviewed"] = iso_day(raw["reviewed"])
     raw["phrasings"] = lines(form.get("phrasings", ""))
     raw["keywords"] = lines(form.get("keywords", ""))
     raw["links"] = links

@@ -17,7 +17,7 @@ import jinja2
 from aiohttp import web
 
 from bot.staff.config import config
-from bot.staff.dates import fmt_date, fmt_datetime
+from bot.staff.dates import fmt_date, fmt_datetime, fmt_day
 from bot.staff.forms import vn_int
 from bot.staff.labels import Labels
 
@@ -107,6 +107,7 @@ def jinja_env(app: web.Application, labels: Labels) -> jinja2.Environment:
     )
     env.filters.update(
         vn_date=fmt_date,
+        dmy=fmt_day,
         vn_datetime=fmt_datetime,
         status_label=labels.status_label,
         qs=query_string,

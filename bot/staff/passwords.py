@@ -4,18 +4,23 @@ argon2id with argon2-cffi's defaults (t=3, m=64 MiB, p=4) takes ~80–110 ms per
 (shared/research §4), so it runs in a thread: one sign-in must not stall every chat user. bcrypt
 was rejected because it rejects passwords over 72 bytes, which Vietnamese passphrases reach fast.
 Session cookies and API tokens are random and only their SHA-256 is stored.
+
+The test suite sets ``XABOT_TEST_CHEAP_ARGON2=1`` (tests/conftest.py, inherited by the CLI
+processes it starts): argon2's cheapest parameters, so hundreds of sign-ins do not cost minutes.
+Hashes name their own parameters, so either hasher verifies the other's hashes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import re
 import secrets
 import unicodedata
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_LENGTH = 10
@@ -23,7 +28,17 @@ MAX_LENGTH = 256
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 TOKEN_PREFIX = "xbs_"
 
-_hasher = PasswordHasher()
+CHEAP_HASHES_VARIABLE = "XABOT_TEST_CHEAP_ARGON2"
+
+
+def _make_hasher() -> PasswordHasher:
+    """argon2-cffi's defaults (RFC 9106 low-memory), or its cheapest profile under the tests."""
+    if os.environ.get(CHEAP_HASHES_VARIABLE) == "1":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
+
+
+_hasher = _make_hasher()
 
 # A few passwords people really choose; length alone lets them through.
 COMMON = frozenset(

@@ -16,6 +16,7 @@ from handlers.chat import (
     followup,
     handoff,
     intake,
+    intake_question,
     lookup,
     menu,
     oa_menu,
@@ -79,6 +80,7 @@ def register(registry: Registry) -> None:
     registry.interceptor(handoff.in_handoff)  # first: while staff handle it, the bot is quiet
     registry.interceptor(typed_choices.typed_choice)
     registry.interceptor(oa_menu.menu_phrase)  # a tap on the Zalo OA menu, or its words typed
+    registry.interceptor(intake_question.question_at_first_step)
     registry.interceptor(lookup.code_interceptor)
     registry.interceptor(followup.answer_interceptor)
     registry.interceptor(handoff.asks_for_person)  # last: "cho tôi gặp cán bộ" outside a flow

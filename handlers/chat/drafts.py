@@ -60,6 +60,7 @@ class IntakeDraft(FlowDraft):
     replace_content: bool = False
     contact_fresh: bool = False  # do not offer the contact details kept from last time
     similar: list[dict[str, str]] = field(default_factory=list)  # offered similar petitions
+    place_asked: bool = False  # asked which village the typed place means; keep its words
 
     @property
     def content(self) -> str:

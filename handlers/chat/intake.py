@@ -26,11 +26,13 @@ from handlers.chat.intake_words import (
     MAX_CONTENT,
     category_from_text,
     content_problem,
+    guess_category,
     said,
 )
 from handlers.chat.ui import MAX_MEDIA, media_items, preview, reply_choices
 from handlers.context import Context
 from handlers.texts.intake import IntakeTexts
+from handlers.texts.intake_first_step import IntakeFirstStepTexts
 from handlers.texts.workflow import WorkflowTexts
 from handlers.workflow.buttons import track_button
 from knowledge.profile import CommuneProfile
@@ -117,7 +119,14 @@ class IntakeFlow(PlaceSteps, ContactSteps):
 
     async def prompt_category(self, ctx: Context) -> None:
         t = IntakeTexts.of(ctx.texts)
-        buttons = [ctx.button(c.name, c.id) for c in ctx.profile.categories]
+        categories = list(ctx.profile.categories)
+        guess = guess_category(ctx.profile, self.draft(ctx).content)
+        buttons = []
+        if guess is not None:  # the story told first points to a category: offer it first
+            shown = IntakeFirstStepTexts.of(ctx.texts).guessed(name=guess.name)
+            buttons.append(ctx.button(shown, guess.id))
+            categories.remove(guess)
+        buttons += [ctx.button(c.name, c.id) for c in categories]
         reply_choices(
             ctx, t.ask_category(), buttons, tail=[self.cancel_button(ctx)], more=t.more_choices()
         )

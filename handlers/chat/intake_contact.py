@@ -166,7 +166,10 @@ class ContactSteps(Flow[IntakeDraft]):
         }
         what = [t.consent_items[key]() for key, there in present.items() if there]
         ctx.reply(
-            t.ask_consent(what=", ".join(what) or t.consent_default()),
+            t.ask_consent(
+                what=", ".join(what) or t.consent_default(),
+                days=ctx.services.personal_data_retention_days,
+            ),
             buttons=[
                 ctx.button(t.btn_agree(), "yes"),
                 ctx.button(t.btn_disagree(), "no"),

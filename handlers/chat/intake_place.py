@@ -13,13 +13,16 @@ from handlers.buttons import menu_button
 from handlers.chat.drafts import IntakeDraft, IntakeStep
 from handlers.chat.intake_words import MAX_PLACE, SKIP_WORDS, said, village_in_text
 from handlers.chat.ui import reply_choices
+from handlers.chat.village_words import find_village
 from handlers.context import Context
 from handlers.flow import Flow
 from handlers.memory import Remembered
 from handlers.texts.intake import IntakeTexts
+from handlers.texts.intake_place import IntakePlaceTexts
 from handlers.texts.workflow import WorkflowTexts
 from handlers.types import Button
 from handlers.workflow.buttons import track_button
+from knowledge.profile import Village
 from storage import petitions as repo
 
 Step = IntakeStep
@@ -54,17 +57,28 @@ class PlaceSteps(Flow[IntakeDraft]):
     async def on_place(self, ctx: Context, value: str | None) -> None:
         t = IntakeTexts.of(ctx.texts)
         msg = ctx.inbound
-        cleared = {"village": None, "place_text": None, "latitude": None, "longitude": None}
+        draft = self.draft(ctx)
+        cleared = {
+            "village": None,
+            "place_text": None,
+            "latitude": None,
+            "longitude": None,
+            "place_asked": False,
+        }
+        # After "did you mean Thôn 2?": the words typed stay the place, whatever is pressed.
+        typed = {"place_text": draft.place_text} if draft.place_asked else {}
         if value is None and said(msg.clean_text, SKIP_WORDS):
             value = "skip"
         if value == "skip":
             self.update(ctx, **cleared)
+        elif value == "keep" and draft.place_asked:
+            self.update(ctx, **{**cleared, **typed})
         elif value is not None and value.startswith("v:"):
             village = ctx.profile.village(value[2:])
             if village is None:
                 await self.reprompt(ctx, t.place_help())
                 return
-            self.update(ctx, **{**cleared, "village": village.id})
+            self.update(ctx, **{**cleared, **typed, "village": village.id})
         elif value is not None:
             await self.reprompt(ctx, t.place_help())
             return
@@ -91,11 +105,28 @@ class PlaceSteps(Flow[IntakeDraft]):
             if len(text) > MAX_PLACE:
                 await self.reprompt(ctx, t.place_too_long(max=MAX_PLACE))
                 return
-            village = village_in_text(ctx.profile, text)
+            guess = find_village(ctx.profile, text)
+            if guess is not None and not guess.sure:
+                self.update(ctx, **{**cleared, "place_text": text, "place_asked": True})
+                self._ask_village(ctx, text, guess.village)
+                return
+            village = guess.village if guess else village_in_text(ctx.profile, text)
             self.update(
                 ctx, **{**cleared, "place_text": text, "village": village.id if village else None}
             )
         await self._next(ctx, Step.SIMILAR)
+
+    def _ask_village(self, ctx: Context, text: str, village: Village) -> None:
+        """The typed words nearly name a village: ask, offering it first, then the others."""
+        t = IntakeTexts.of(ctx.texts)
+        tp = IntakePlaceTexts.of(ctx.texts)
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        buttons = [ctx.button(tp.btn_that_village(name=village.name), "v:" + village.id)]
+        others = [v for v in ctx.profile.villages if v is not village]
+        buttons += [ctx.button(v.name, "v:" + v.id) for v in others]
+        tail = [ctx.button(tp.btn_keep_typed(), "keep"), self.cancel_button(ctx)]
+        question = tp.ask_village(typed=shown, name=village.name)
+        reply_choices(ctx, question, buttons, tail, more=t.more_choices())
 
     # --- 3b. similar open petitions -----------------------------------------------------------
 

@@ -100,3 +100,27 @@ def village_in_text(profile: CommuneProfile, text: str) -> Village | None:
     words = _words(text)
     found = [v for v in profile.villages if _words(v.name) in words]
     return max(found, key=lambda v: len(v.name)) if found else None
+
+
+def _phrases(category: Category) -> list[str]:
+    parts = [p for p in category.name.split(",") if p.strip()]
+    return [fold(p) for p in (*parts, *category.keywords) if fold(p)]
+
+
+def guess_category(profile: CommuneProfile, text: str) -> Category | None:
+    """The category a story most likely belongs to, to offer first ("ổ gà" → roads).
+
+    Each name part and keyword found as whole words scores its number of words, so "đèn đường"
+    (electricity) outweighs "đường" (roads); a tie guesses nothing.
+    """
+    words = _words(text)
+    scores = []
+    for category in profile.categories:
+        score = sum(len(p.split()) for p in _phrases(category) if f" {p} " in words)
+        scores.append((score, category))
+    scores.sort(key=lambda pair: pair[0], reverse=True)
+    if not scores or scores[0][0] == 0:
+        return None
+    if len(scores) > 1 and scores[1][0] == scores[0][0]:
+        return None
+    return scores[0][1]

@@ -18,8 +18,11 @@ from handlers.texts.chat import ChatTexts
 from handlers.types import Button
 
 PETITION_WORDS = (
+    # "tôi muốn gửi kiến nghị", "cho em gửi phản ánh ạ": a wish to file, not a question
+    r"(?:(?:tôi|toi|em|cháu|chau|mình|minh|con|cho\s+(?:tôi|toi|em|cháu|chau|mình|minh))\s+)?"
+    r"(?:(?:muốn|muon|cần|can|xin|định|dinh|sẽ|se)\s+)?"
     r"(?:gửi|gui|viết|viet|làm|lam)?\s*(?:kiến\s*nghị|kien\s*nghi|phản\s*ánh|phan\s*anh)"
-    r"(?:\s*,?\s*(?:phản\s*ánh|phan\s*anh|kiến\s*nghị|kien\s*nghi))?[.!]?"
+    r"(?:\s*,?\s*(?:phản\s*ánh|phan\s*anh|kiến\s*nghị|kien\s*nghi))?(?:\s+(?:ạ|a))?[.!]?"
 )
 MENU_TRIGGER = r"(menu|/?menu chinh|menu chính)"
 

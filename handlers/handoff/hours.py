@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from handlers.texts import Texts
 from handlers.texts.handoff import WEEKDAYS, HandoffTexts
 from handlers.workflow.calendar import VN_TZ
+from knowledge import working_days
 from knowledge.profile import CommuneProfile
 
 MAX_DAYS_AHEAD = 60  # a holiday list never closes the office for longer
 
 
 def is_working_day(day: dt.date, profile: CommuneProfile) -> bool:
-    return day.weekday() < 5 and day not in set(profile.petitions.holidays)
+    return working_days.is_working_day(day, profile.petitions.holidays)
 
 
 def _periods(day: dt.date, profile: CommuneProfile) -> Iterator[tuple[dt.datetime, dt.datetime]]:

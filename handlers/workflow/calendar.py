@@ -1,8 +1,9 @@
 """Working days in Vietnam: due dates and the overdue / nearly-overdue flags.
 
-A forwarded petition is due a number of working days later (weekends and the commune's holiday
-list excluded). Overdue and nearly overdue are computed from the due date every time they are
-shown — never stored — so they cannot go stale. Dates are Vietnamese dates (UTC+7, no DST).
+A forwarded petition is due a number of working days later (weekends and holidays excluded:
+Vietnam's official calendar adjusted by the profile, ``knowledge.working_days``). Overdue and
+nearly overdue are computed from the due date every time they are shown — never stored — so they
+cannot go stale. Dates are Vietnamese dates (UTC+7, no DST).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from knowledge.profile import CommuneProfile
+from knowledge.working_days import DaysOff, is_working_day
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
@@ -31,21 +33,25 @@ def vn_date(moment: dt.datetime | dt.date | None) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _days_off(holidays: Iterable[dt.date]) -> DaysOff | set[dt.date]:
+    return holidays if isinstance(holidays, DaysOff) else set(holidays)
+
+
 def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date]) -> dt.date:
     """The date ``days`` working days after ``start`` (start itself not counted)."""
-    off = set(holidays)
+    off = _days_off(holidays)
     current = start
     remaining = days
     while remaining > 0:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
+        if is_working_day(current, off):
             remaining -= 1
     return current
 
 
 def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.date]) -> int:
     """Working days after ``start`` up to and including ``end``; negative if end is earlier."""
-    off = set(holidays)
+    off = _days_off(holidays)
     if end == start:
         return 0
     sign = 1 if end > start else -1
@@ -54,7 +60,7 @@ def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.dat
     current = low
     while current < high:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
+        if is_working_day(current, off):
             count += 1
     return sign * count
 

@@ -147,3 +147,23 @@ async def test_a_reply_from_the_inbox_page_reaches_the_citizen(
     assert "Chào bạn, tôi nghe." in (await person.pushed())[0]["text"]
     entry = runtime.kb.get("contact-human")
     assert "/canbo" in entry_reply(runtime.texts, runtime.kb, entry, PLAIN).text
+
+
+async def test_the_review_date_is_typed_and_shown_as_dd_mm_yyyy(
+    runtime: Any, server: Any, agents: list
+) -> None:
+    account = await make_account(runtime, "digital_team")
+    agent = await signed_in(server, account.username)
+    agents.append(agent)
+    typed = {**FORM, "id": "gio-mo-cua-nha-van-hoa", "reviewed": "16/11/2026", "do": "save"}
+    response = await agent.form("/staff/kb/new", typed)
+    assert response.status == 303, agent.last_html[:500]
+    await agent.get("/staff/kb/gio-mo-cua-nha-van-hoa")
+    field = re.search(r'<input[^>]*name="reviewed"[^>]*>', agent.last_html).group(0)
+    assert 'type="text"' in field and 'value="16/11/2026"' in field, field
+    async with runtime.db.read() as session:
+        from storage import kb_entries
+
+        rows = await kb_entries.entries(session, runtime.profile.id)
+    stored = {r.entry_id: r.fields for r in rows}["gio-mo-cua-nha-van-hoa"]
+    assert str(stored["reviewed"]) == "2026-11-16"  # kept as the data files write it

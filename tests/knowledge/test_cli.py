@@ -186,3 +186,23 @@ async def test_kb_gaps_lists_the_most_frequent(
     ]
     assert "lich cat dien" in lines[0] and lines[0].split()[0] == "3"
     assert "gia lua hom nay" in lines[1]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t"])
+def test_ask_with_empty_text_refuses(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_knowledge.main(["ask", text]) == 2
+    captured = capsys.readouterr()
+    assert "Cần nội dung câu hỏi" in captured.err and captured.out == ""
+
+
+def test_ask_batch_with_a_missing_file_refuses_before_loading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_loading(_settings: object) -> None:
+        raise AssertionError("loaded the knowledge base before checking the file")
+
+    monkeypatch.setattr(cli_knowledge, "_content", no_loading)
+    missing = tmp_path / "khong-co.txt"
+    assert cli_knowledge.main(["ask", "--batch", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"Không đọc được tệp '{missing}'" in err and len(err.strip().splitlines()) == 1

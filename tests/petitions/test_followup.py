@@ -55,7 +55,7 @@ async def test_staff_changes_reach_submitter_and_follower_in_the_web_chat(client
         texts = [m["text"] for m in pushed]
         assert len(texts) == 2, texts
         assert "bắt đầu xem xét" in texts[0]
-        assert "UBND xã" in texts[1] and "07/12/2026" in texts[1]
+        assert "UBND xã" in texts[1] and "08/12/2026" in texts[1]
         assert all("NỘI BỘ" not in t for t in texts)
         assert all(m["meta"]["petition_code"] == code for m in pushed)
     rows = await outbox_rows(runtime, kind="push")

@@ -81,12 +81,12 @@ async def test_timeline_shows_public_notes_due_date_and_overdue_never_internal_n
     assert "NỘI BỘ" not in text
     assert "Đã chuyển cơ quan giải quyết" in text and "Đã chuyển tới: UBND xã" in text
     assert "Đã gửi văn bản đề nghị UBND xã sửa đường." in text
-    assert "Hạn trả lời: 07/12/2026 (còn 15 ngày làm việc)" in text
+    assert "Hạn trả lời: 08/12/2026 (còn 15 ngày làm việc)" in text
     assert text.count("• 16/11/2026") == 3  # received, screening, forwarded: notes-only hidden
 
     clock.advance(days=18)  # Friday 4/12: two working days left
     assert "sắp đến hạn" in (await chat.say(f"tra cứu {code}"))[0]["text"]
-    clock.advance(days=4)  # Tuesday 8/12: past the due date
+    clock.advance(days=5)  # Wednesday 9/12: past the due date (8/12, 24/11 was a holiday)
     assert "đã quá hạn" in (await chat.say(f"tra cứu {code}"))[0]["text"]
 
     await staff_does(

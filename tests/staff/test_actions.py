@@ -56,8 +56,8 @@ async def test_office_takes_a_petition_from_received_to_closed(
             "mark_duplicate",
             "note",
         ]
-        # The forward form proposes the default due date: 15 working days from Mon 16/11/2026.
-        assert 'name="due" value="2026-12-07"' in agent.last_html
+        # The default due date: 15 working days from Mon 16/11/2026 (24/11 is off).
+        assert 'name="due" value="08/12/2026"' in agent.last_html
 
         response = await agent.act(code, "screen", public_note="Đã nhận, đang xem xét.")
         assert response.status == 303

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
@@ -36,7 +37,29 @@ def _cli(db: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[st
     )
 
 
-async def test_cli_creates_accounts_and_tokens_that_work(tmp_path: Path, content: Any) -> None:
+async def _in_thread(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    *args: str,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
+    """The same command in-process, in a thread (it runs its own event loop): a new interpreter
+    per step cost the suite a minute on a busy machine; the first step above proves the real one.
+    """
+    capsys.readouterr()
+    code = await asyncio.to_thread(_main, monkeypatch, db, *args, stdin=stdin)
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["staff", *args], code, out, err)
+
+
+async def test_cli_creates_accounts_and_tokens_that_work(
+    tmp_path: Path,
+    content: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
     db = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"  # never migrated: the CLI does it
     added = _cli(
         db,
@@ -52,16 +75,24 @@ async def test_cli_creates_accounts_and_tokens_that_work(tmp_path: Path, content
     assert added.returncode == 0, added.stderr
     assert "vanphong.lan" in added.stdout
 
-    again = _cli(
-        db, "add", "vanphong.lan", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n"
+    again = await _in_thread(
+        monkeypatch,
+        capsys,
+        db,
+        "add",
+        "vanphong.lan",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
     assert again.returncode == 1 and "đã tồn tại" in again.stderr
 
-    token_run = _cli(db, "token", "vanphong.lan")
+    token_run = await _in_thread(monkeypatch, capsys, db, "token", "vanphong.lan")
     assert token_run.returncode == 0, token_run.stderr
     token = token_run.stdout.strip()
     assert token.startswith("xbs_") and len(token) > 40
-    assert _cli(db, "token", "khong.co").returncode == 1
+    assert (await _in_thread(monkeypatch, capsys, db, "token", "khong.co")).returncode == 1
 
     runtime = await build_runtime(make_settings(db), migrate=False, content=content)
     server = TestServer(create_app(runtime, run_background=False))
@@ -81,17 +112,23 @@ async def test_cli_creates_accounts_and_tokens_that_work(tmp_path: Path, content
             assert token not in hashes and len(hashes) == 1
 
             # A leaked token is revoked without touching the account.
-            spare = _cli(db, "token", "vanphong.lan").stdout.strip()
-            revoked = _cli(db, "token", "vanphong.lan", "--revoke")
+            spare = (
+                await _in_thread(monkeypatch, capsys, db, "token", "vanphong.lan")
+            ).stdout.strip()
+            revoked = await _in_thread(
+                monkeypatch, capsys, db, "token", "vanphong.lan", "--revoke"
+            )
             assert revoked.returncode == 0 and "2" in revoked.stdout
             for old in (token, spare):
                 response = await session.get(url, headers={"Authorization": f"Bearer {old}"})
                 assert response.status == 401
-            token = _cli(db, "token", "vanphong.lan").stdout.strip()
+            token = (
+                await _in_thread(monkeypatch, capsys, db, "token", "vanphong.lan")
+            ).stdout.strip()
             response = await session.get(url, headers={"Authorization": f"Bearer {token}"})
             assert response.status == 200
 
-            deactivated = _cli(db, "deactivate", "vanphong.lan")
+            deactivated = await _in_thread(monkeypatch, capsys, db, "deactivate", "vanphong.lan")
             assert deactivated.returncode == 0
             response = await session.get(url, headers={"Authorization": f"Bearer {token}"})
             assert response.status == 401
