@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.coverage import Coverage
 from knowledge.entries import KnowledgeBase
 from knowledge.examples import (
     EXAMPLES_DIR,
@@ -29,6 +30,7 @@ from knowledge.examples import (
 )
 from knowledge.intents import FOREIGN, model_text
 from knowledge.model import IntentModel, TrainingRow
+from knowledge.normalize import normalize
 
 __all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
 
@@ -49,6 +51,7 @@ class ModelBundle:
     intent: IntentModel
     kinds: IntentModel | None
     language: IntentModel | None
+    coverage: Coverage | None = None
 
     def greeting_kind(self, query: str) -> str:
         if self.kinds is None:
@@ -119,20 +122,28 @@ def build_models(
         if ex.kind is not None and model_text(ex.text)
     ]
     language = _language_rows(texts, examples)
-    key = _fingerprint(rows, kinds + language)
+    bodies = [(e.topic, normalize(e.answer)) for e in kb.entries.values()]
+    key = _fingerprint(rows, kinds + language + [TrainingRow(t, b) for t, b in bodies])
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return cached
+    intent_rows = [r for r in rows if r.label != FOREIGN]
     bundle = ModelBundle(
         # foreign examples train the language model only: what another language asks for is not
         # the main model's business, and "where is công an xã" is a Vietnamese question
-        IntentModel([r for r in rows if r.label != FOREIGN]),
+        IntentModel(intent_rows),
         IntentModel(kinds, min_class_rows=1) if kinds else None,
         IntentModel(language, min_class_rows=1)
         if any(r.label == FOREIGN for r in language)
         else None,
+        Coverage(
+            [(r.label, r.text) for r in intent_rows],
+            bodies,
+            # words of another language say nothing about the subject ("where is công an xã")
+            ignore={w for r in language if r.label == FOREIGN for w in r.text.split()},
+        ),
     )
     with _lock:
         _cache[key] = bundle
