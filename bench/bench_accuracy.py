@@ -52,6 +52,7 @@ DEV = next(
     )
     if p.is_file()
 )
+NEAR_MISS = ROOT / "bench" / "data" / "near-miss-dev.tsv"
 # bench/RESULTS.md before this redesign: first-contact figures of the sets older than the history
 # (right/total; None where the table gave only the overall figure)
 RECORDED = {
@@ -170,11 +171,20 @@ def sweep() -> None:
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     grid = [(a, m, s) for a in (0.3, 0.5, 0.7, 0.9) for m in (0.0, 0.1, 0.3) for s in (0.15, 0.25)]
-    for answer, margin, suggest in grid:
+    _replay(replay, [(a, m, s, 0.5, 0.9) for a, m, s in grid])
+    print("\n| min coverage | unless p ≥ | overall | @petition | @fallback | topics |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    gates = [(0.0, 0.9)] + [(c, t) for c in (0.4, 0.5, 0.6) for t in (0.7, 0.9, 1.01)]
+    _replay(replay, [(0.5, 0.3, 0.25, c, t) for c, t in gates], gate_table=True)
+
+
+def _replay(replay: list, grid: list[tuple[float, ...]], gate_table: bool = False) -> None:
+    for answer, margin, suggest, coverage, trusted in grid:
         score, wrong, suggested, answered = SetScore("sweep"), 0, 0, 0
         for matcher, rows in replay:
             matcher.answer_threshold, matcher.ambiguity_margin = answer, margin
             matcher.suggest_threshold = suggest
+            matcher.min_coverage, matcher.coverage_trusted = coverage, trusted
             for label, signals in rows:
                 m = matcher.decide(signals)
                 predicted = m.topic if m.intent == "faq" and m.topic else f"@{m.intent}"
@@ -182,6 +192,12 @@ def sweep() -> None:
                 answered += m.band == "answer"
                 wrong += m.band == "answer" and predicted not in label.split("|")
                 suggested += m.band == "suggest"
+        if gate_table:
+            print(
+                f"| {coverage} | {trusted} | {score.accuracy():.3f} | {score.cell('@petition')} | "
+                f"{score.cell('@fallback')} | {score.cell('topic')} |"
+            )
+            continue
         print(
             f"| {answer} | {margin} | {suggest} | {score.accuracy():.3f} | "
             f"{score.cell('@petition')} | {score.cell('@fallback')} | "
@@ -206,6 +222,13 @@ def shipped() -> None:
     )
     for label, predicted, message in new_dev.misses:
         print(f"  miss: {label} → {predicted}: {message}")
+    near = load_labelled(NEAR_MISS)
+    new_near = score_set(matcher.match, near, "near")
+    old_near = old_score(base, near, {e.topic for e in kb.entries.values()}, "near")
+    print(
+        f"near misses written for development ({len(near)}, never trained on, thresholds chosen "
+        f"with them): new {new_near.accuracy():.3f}, old {old_near.accuracy():.3f}"
+    )
     rng = random.Random(5)
     stories = [
         Example(ex.label, f"{rng.choice(STORIES)} {ex.text[0].lower()}{ex.text[1:]}")
