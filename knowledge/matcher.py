@@ -17,7 +17,8 @@ Pipeline (design and measurements in bench/RESULTS.md):
    the best non-FAQ class decides (petition, greeting, fallback). A near miss — the model is
    not sure of the best topic (< ``coverage_trusted``) and that topic's own words (its training
    rows and answers) cover less than ``min_coverage`` of the message (``knowledge.coverage``) —
-   goes to the better of petition and fallback. Within a topic, TF-IDF retrieval
+   goes to the better of petition and fallback; a topic with few rows (a commune's new entry)
+   and a long message (a story first) are not judged. Within a topic, TF-IDF retrieval
    over the entries' texts picks the entry. Thresholds were chosen on first-contact predictions
    of the labelled sets (bench/bench_accuracy.py), never on the set being scored.
 
@@ -126,6 +127,7 @@ class Matcher:
     min_coverage: float = 0.5
     coverage_trusted: float = 0.9
     coverage_min_rows: int = 30
+    coverage_max_words: int = 20
     foreign_threshold: float = 0.5
     min_readable_share: float = 0.5
 
@@ -208,7 +210,8 @@ class Matcher:
             return self._intent(s, best, float(p[order[0]]), p_t1, topic_order)
         if p_t1 < self.coverage_trusted and self._coverage(s.query, self._classes[t1]) < (
             self.min_coverage
-        ):  # a near miss: the topic's own words do not account for the message
+        ):  # a near miss: the topic's own words do not account for the message (a story's do not
+            # either: long messages are not judged)
             other = max((PETITION, FALLBACK), key=lambda c: self._p(p, c))
             return self._intent(s, other, self._p(p, other), p_t1, topic_order, near_miss=True)
         if p_t1 >= self.answer_threshold and p_t1 - runner_up >= self.ambiguity_margin:
@@ -228,7 +231,11 @@ class Matcher:
         """How much of the message the topic's words account for; 1.0 for a topic with too few
         training rows to judge by (a commune's new entry with a few phrasings)."""
         cov = self.models.coverage if self.models is not None else None
-        if cov is None or cov.rows[topic] < self.coverage_min_rows:
+        if (
+            cov is None
+            or cov.rows[topic] < self.coverage_min_rows
+            or len(query.split()) > self.coverage_max_words
+        ):
             return 1.0
         return cov.share(query, topic)
 
