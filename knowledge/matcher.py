@@ -127,7 +127,7 @@ class Matcher:
     min_coverage: float = 0.5
     coverage_trusted: float = 0.9
     coverage_min_rows: int = 30
-    coverage_max_words: int = 20
+    coverage_max_words: int = 16
     foreign_threshold: float = 0.5
     min_readable_share: float = 0.5
 
