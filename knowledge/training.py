@@ -35,6 +35,7 @@ from knowledge.normalize import normalize
 __all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
 
 _CACHE_SIZE = 4
+BODIES_PER_TOPIC = 20
 _cache: OrderedDict[str, ModelBundle] = OrderedDict()
 _lock = threading.Lock()
 
@@ -96,6 +97,19 @@ def _language_rows(texts: list[EntryTexts], examples: list[Example]) -> list[Tra
     return out
 
 
+def _bodies(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The normalised answers that also cover their topic (``knowledge.coverage``): the first
+    ``BODIES_PER_TOPIC`` of a topic (answers of one topic share their words; normalising
+    10,000 answers would cost seconds)."""
+    seen: dict[str, int] = {}
+    out = []
+    for e in kb.entries.values():
+        seen[e.topic] = seen.get(e.topic, 0) + 1
+        if seen[e.topic] <= BODIES_PER_TOPIC:
+            out.append((e.topic, normalize(e.answer)))
+    return out
+
+
 def _fingerprint(rows: list[TrainingRow], kinds: list[TrainingRow]) -> str:
     digest = hashlib.sha1()
     for r in (*rows, *kinds):
@@ -122,7 +136,7 @@ def build_models(
         if ex.kind is not None and model_text(ex.text)
     ]
     language = _language_rows(texts, examples)
-    bodies = [(e.topic, normalize(e.answer)) for e in kb.entries.values()]
+    bodies = _bodies(kb)
     key = _fingerprint(rows, kinds + language + [TrainingRow(t, b) for t, b in bodies])
     with _lock:
         cached = _cache.get(key)
