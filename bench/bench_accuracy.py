@@ -52,6 +52,8 @@ DEV = next(
     )
     if p.is_file()
 )
+NEAR_MISS = ROOT / "bench" / "data" / "near-miss-dev.tsv"
+RULE_BASED = "7efda80"  # main just before the learned matcher was merged (1aca039^1)
 # bench/RESULTS.md before this redesign: first-contact figures of the sets older than the history
 # (right/total; None where the table gave only the overall figure)
 RECORDED = {
@@ -170,11 +172,20 @@ def sweep() -> None:
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     grid = [(a, m, s) for a in (0.3, 0.5, 0.7, 0.9) for m in (0.0, 0.1, 0.3) for s in (0.15, 0.25)]
-    for answer, margin, suggest in grid:
+    _replay(replay, [(a, m, s, 0.5, 0.9) for a, m, s in grid])
+    print("\n| min coverage | unless p ≥ | overall | @petition | @fallback | topics |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    gates = [(0.0, 0.9)] + [(c, t) for c in (0.4, 0.5, 0.6) for t in (0.7, 0.9, 1.01)]
+    _replay(replay, [(0.5, 0.3, 0.25, c, t) for c, t in gates], gate_table=True)
+
+
+def _replay(replay: list, grid: list[tuple[float, ...]], gate_table: bool = False) -> None:
+    for answer, margin, suggest, coverage, trusted in grid:
         score, wrong, suggested, answered = SetScore("sweep"), 0, 0, 0
         for matcher, rows in replay:
             matcher.answer_threshold, matcher.ambiguity_margin = answer, margin
             matcher.suggest_threshold = suggest
+            matcher.min_coverage, matcher.coverage_trusted = coverage, trusted
             for label, signals in rows:
                 m = matcher.decide(signals)
                 predicted = m.topic if m.intent == "faq" and m.topic else f"@{m.intent}"
@@ -182,6 +193,12 @@ def sweep() -> None:
                 answered += m.band == "answer"
                 wrong += m.band == "answer" and predicted not in label.split("|")
                 suggested += m.band == "suggest"
+        if gate_table:
+            print(
+                f"| {coverage} | {trusted} | {score.accuracy():.3f} | {score.cell('@petition')} | "
+                f"{score.cell('@fallback')} | {score.cell('topic')} |"
+            )
+            continue
         print(
             f"| {answer} | {margin} | {suggest} | {score.accuracy():.3f} | "
             f"{score.cell('@petition')} | {score.cell('@fallback')} | "
@@ -190,34 +207,41 @@ def sweep() -> None:
 
 
 def shipped() -> None:
+    """The shipped model on faq-dev, the near-miss dev set and faq-dev's questions behind a
+    story, beside the rule-based matcher (``RULE_BASED``) and the learned matcher of the merge
+    base with main (the previous round), each run from its own commit."""
     profile = load_profile()
     kb = load_knowledge(profile)
+    topics = {e.topic for e in kb.entries.values()}
     t0 = time.process_time()
     matcher = Matcher(kb)
     print(f"\nShipped model: trained in {time.process_time() - t0:.2f} s CPU")
-    dev = load_labelled(DEV)
     base = git("merge-base", "HEAD", "main").strip()
-    old_dev = old_score(base, dev, {e.topic for e in kb.entries.values()}, "dev")
-    new_dev = score_set(matcher.match, dev, "dev")
-    print(
-        f"faq-dev ({len(dev)}, never trained on): new {new_dev.accuracy():.3f} "
-        f"(@petition {new_dev.cell('@petition')}, @fallback {new_dev.cell('@fallback')}); "
-        f"old matcher of {base[:7]} {old_dev.accuracy():.3f} (tuned on it)"
-    )
-    for label, predicted, message in new_dev.misses:
-        print(f"  miss: {label} → {predicted}: {message}")
+    dev = load_labelled(DEV)
     rng = random.Random(5)
     stories = [
         Example(ex.label, f"{rng.choice(STORIES)} {ex.text[0].lower()}{ex.text[1:]}")
         for ex in dev
         if not ex.label.startswith("@")
     ]
-    new_story = score_set(matcher.match, stories, "stories")
-    old_story = old_score(base, stories, {e.topic for e in kb.entries.values()}, "stories")
-    print(
-        f"faq-dev questions told after a story ({len(stories)}): new {new_story.accuracy():.3f}, "
-        f"old {old_story.accuracy():.3f}"
-    )
+    sets = [
+        ("faq-dev (never trained on)", dev),
+        ("near misses written for development (never trained on; thresholds chosen with them)",
+         load_labelled(NEAR_MISS)),
+        ("faq-dev questions told after a story", stories),
+    ]  # fmt: skip
+    print(f"columns: new | rule-based {RULE_BASED} | learned of {base[:7]}")
+    for name, rows in sets:
+        new = score_set(matcher.match, rows, name)
+        rules = old_score(RULE_BASED, rows, topics, name)
+        learned = old_score(base, rows, topics, name)
+        print(
+            f"{name} ({len(rows)}): **{new.accuracy():.3f}** (@petition {new.cell('@petition')}, "
+            f"@fallback {new.cell('@fallback')}) | {rules.accuracy():.3f} | "
+            f"{learned.accuracy():.3f}"
+        )
+        for label, predicted, message in new.misses if rows is dev else ():
+            print(f"  miss: {label} → {predicted}: {message}")
 
 
 def main() -> None:

@@ -14,7 +14,11 @@ Pipeline (design and measurements in bench/RESULTS.md):
 4. Bands, as Rasa's FallbackClassifier decides: the best class is a topic with probability
    ≥ ``answer_threshold`` and ahead of the runner-up by ``ambiguity_margin`` → answer; a topic
    with ≥ ``suggest_threshold`` (or a close call) → suggest it and up to two other topics; else
-   the best non-FAQ class decides (petition, greeting, fallback). Within a topic, TF-IDF retrieval
+   the best non-FAQ class decides (petition, greeting, fallback). A near miss — the model is
+   not sure of the best topic (< ``coverage_trusted``) and that topic's own words (its training
+   rows and answers) cover less than ``min_coverage`` of the message (``knowledge.coverage``) —
+   goes to the better of petition and fallback; a topic with few rows (a commune's new entry)
+   and a long message (a story first) are not judged. Within a topic, TF-IDF retrieval
    over the entries' texts picks the entry. Thresholds were chosen on first-contact predictions
    of the labelled sets (bench/bench_accuracy.py), never on the set being scored.
 
@@ -34,7 +38,14 @@ import numpy as np
 
 from knowledge.entries import Entry, KnowledgeBase, Link
 from knowledge.examples import Example, entry_texts
-from knowledge.intents import intent_of, model_text, other_script, readable_share
+from knowledge.intents import (
+    FALLBACK,
+    PETITION,
+    intent_of,
+    model_text,
+    other_script,
+    readable_share,
+)
 from knowledge.normalize import fold, has_diacritics
 from knowledge.training import ModelBundle, build_models
 from knowledge.vocabulary import Repair, RetrievalIndex
@@ -113,6 +124,10 @@ class Matcher:
     ambiguity_margin: float = 0.3
     suggest_threshold: float = 0.25
     suggestion_floor: float = 0.05
+    min_coverage: float = 0.5
+    coverage_trusted: float = 0.9
+    coverage_min_rows: int = 30
+    coverage_max_words: int = 16
     foreign_threshold: float = 0.5
     min_readable_share: float = 0.5
 
@@ -193,6 +208,12 @@ class Matcher:
         runner_up = float(p[order[1]]) if len(order) > 1 else 0.0
         if best.startswith("@"):
             return self._intent(s, best, float(p[order[0]]), p_t1, topic_order)
+        if p_t1 < self.coverage_trusted and self._coverage(s.query, self._classes[t1]) < (
+            self.min_coverage
+        ):  # a near miss: the topic's own words do not account for the message (a story's do not
+            # either: long messages are not judged)
+            other = max((PETITION, FALLBACK), key=lambda c: self._p(p, c))
+            return self._intent(s, other, self._p(p, other), p_t1, topic_order, near_miss=True)
         if p_t1 >= self.answer_threshold and p_t1 - runner_up >= self.ambiguity_margin:
             entry = self._index.best_entry(s.query, self._classes[t1])
             return self._answer(s, entry, p_t1, "answer")
@@ -201,6 +222,22 @@ class Matcher:
             return self._suggest(s, topic_order, f"suggest:{why}")
         second = next(self._classes[i] for i in order if self._classes[i].startswith("@"))
         return self._intent(s, second, float(p[self._class_index[second]]), p_t1, topic_order)
+
+    def _p(self, p: np.ndarray, label: str) -> float:
+        i = self._class_index.get(label)
+        return 0.0 if i is None else float(p[i])
+
+    def _coverage(self, query: str, topic: str) -> float:
+        """How much of the message the topic's words account for; 1.0 for a topic with too few
+        training rows to judge by (a commune's new entry with a few phrasings)."""
+        cov = self.models.coverage if self.models is not None else None
+        if (
+            cov is None
+            or cov.rows[topic] < self.coverage_min_rows
+            or len(query.split()) > self.coverage_max_words
+        ):
+            return 1.0
+        return cov.share(query, topic)
 
     # ------------------------------------------------------------------ bands
 
@@ -219,7 +256,13 @@ class Matcher:
         }
 
     def _intent(
-        self, s: Signals, label: str, prob: float, p_t1: float, topic_order: list[int]
+        self,
+        s: Signals,
+        label: str,
+        prob: float,
+        p_t1: float,
+        topic_order: list[int],
+        near_miss: bool = False,
     ) -> Match:
         intent = intent_of(label)
         if intent == "greeting":
@@ -233,7 +276,7 @@ class Matcher:
                 "petition", "none", None, None, prob, "", normalized=s.normalized,
                 reason="petition", **self._explain(s),
             )  # fmt: skip
-        why = "out-of-scope" if prob > p_t1 else "low-confidence"
+        why = "near-miss" if near_miss else "out-of-scope" if prob > p_t1 else "low-confidence"
         return self._fallback(s, prob, f"fallback:{why}")
 
     def _answer(self, s: Signals, index: int, score: float, reason: str) -> Match:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.coverage import Coverage
 from knowledge.entries import KnowledgeBase
 from knowledge.examples import (
     EXAMPLES_DIR,
@@ -39,10 +40,12 @@ from knowledge.examples import (
 )
 from knowledge.intents import FOREIGN, model_text
 from knowledge.model import IntentModel, TrainingRow
+from knowledge.normalize import normalize
 
 __all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
 
 _CACHE_SIZE = 4
+BODIES_PER_TOPIC = 20
 _cache: OrderedDict[str, ModelBundle] = OrderedDict()
 _lock = threading.Lock()
 DISK_CACHE_VARIABLE = "XABOT_MATCHER_CACHE"
@@ -61,6 +64,7 @@ class ModelBundle:
     intent: IntentModel
     kinds: IntentModel | None
     language: IntentModel | None
+    coverage: Coverage | None = None
 
     def greeting_kind(self, query: str) -> str:
         if self.kinds is None:
@@ -110,12 +114,25 @@ def _code_version() -> bytes:
     """What else decides the fitted models: the modelling code and scikit-learn's version."""
     import sklearn
 
-    from knowledge import model
+    from knowledge import coverage, model
 
     digest = hashlib.sha1(sklearn.__version__.encode())
-    for path in (Path(__file__), Path(model.__file__)):
+    for path in (Path(__file__), Path(model.__file__), Path(coverage.__file__)):
         digest.update(path.read_bytes())
     return digest.digest()
+
+
+def _bodies(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The normalised answers that also cover their topic (``knowledge.coverage``): the first
+    ``BODIES_PER_TOPIC`` of a topic (answers of one topic share their words; normalising
+    10,000 answers would cost seconds)."""
+    seen: dict[str, int] = {}
+    out = []
+    for e in kb.entries.values():
+        seen[e.topic] = seen.get(e.topic, 0) + 1
+        if seen[e.topic] <= BODIES_PER_TOPIC:
+            out.append((e.topic, normalize(e.answer)))
+    return out
 
 
 def _fingerprint(rows: list[TrainingRow], kinds: list[TrainingRow]) -> str:
@@ -144,13 +161,14 @@ def build_models(
         if ex.kind is not None and model_text(ex.text)
     ]
     language = _language_rows(texts, examples)
-    key = _fingerprint(rows, kinds + language)
+    bodies = _bodies(kb)
+    key = _fingerprint(rows, kinds + language + [TrainingRow(t, b) for t, b in bodies])
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return cached
-    bundle = _load_from_disk(key) or _fit(rows, kinds, language)
+    bundle = _load_from_disk(key) or _fit(rows, kinds, language, bodies)
     _save_to_disk(key, bundle)
     with _lock:
         _cache[key] = bundle
@@ -160,16 +178,26 @@ def build_models(
 
 
 def _fit(
-    rows: list[TrainingRow], kinds: list[TrainingRow], language: list[TrainingRow]
+    rows: list[TrainingRow],
+    kinds: list[TrainingRow],
+    language: list[TrainingRow],
+    bodies: list[tuple[str, str]],
 ) -> ModelBundle:
+    intent_rows = [r for r in rows if r.label != FOREIGN]
     return ModelBundle(
         # foreign examples train the language model only: what another language asks for is not
         # the main model's business, and "where is công an xã" is a Vietnamese question
-        IntentModel([r for r in rows if r.label != FOREIGN]),
+        IntentModel(intent_rows),
         IntentModel(kinds, min_class_rows=1) if kinds else None,
         IntentModel(language, min_class_rows=1)
         if any(r.label == FOREIGN for r in language)
         else None,
+        Coverage(
+            [(r.label, r.text) for r in intent_rows],
+            bodies,
+            # words of another language say nothing about the subject ("where is công an xã")
+            ignore={w for r in language if r.label == FOREIGN for w in r.text.split()},
+        ),
     )
 
 

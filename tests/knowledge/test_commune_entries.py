@@ -94,11 +94,16 @@ def offered(m: Matcher, texts: list[str], topic: str, bands: set[str]) -> int:
 
 def test_a_commune_entry_answers_reworded_questions(commune_matcher: Matcher) -> None:
     # measured once, never tuned on: 4 of 5 get the entry first (3 answered outright, one as the
-    # first "did you mean" choice); the fifth ("xin một bé về nuôi") shares no word with it
+    # first "did you mean" choice); the fifth ("xin một bé về nuôi") shares no word with it: it
+    # was offered an unrelated topic until the coverage check, and is now refused, never answered
     bands = {"answer", "suggest"}
     assert offered(commune_matcher, ADOPTION_REWORDED, "adoption", bands) >= 4
     assert offered(commune_matcher, ADOPTION_REWORDED, "adoption", {"answer"}) >= 3
-    assert all(commune_matcher.match(t).intent == "faq" for t in ADOPTION_REWORDED)
+    assert sum(commune_matcher.match(t).intent == "faq" for t in ADOPTION_REWORDED) >= 4
+    assert all(
+        (m := commune_matcher.match(t)).band != "answer" or m.topic == "adoption"
+        for t in ADOPTION_REWORDED
+    )
 
 
 def test_an_entry_on_a_subject_citizens_report_is_offered(commune_matcher: Matcher) -> None:
