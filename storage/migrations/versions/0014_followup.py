@@ -1,7 +1,7 @@
 """staff follow-up: contact search, public results, staff e-mail, reminders and the mail outbox
 
 Revision ID: 0014_followup
-Revises: 0008_handoff
+Revises: 0013_council
 Create Date: 2026-12-02 15:00:00
 
 ``petitions.contact_norm`` (the petitioner's name folded for search, filled here for the rows
@@ -19,7 +19,7 @@ from alembic import op
 from storage.models.base import UTCDateTime
 
 revision: str = "0014_followup"
-down_revision: str | None = "0008_handoff"
+down_revision: str | None = "0013_council"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Zalo reach: ZNS notices after the window, villages and announcement opt-outs, announcements
 
 Revision ID: 0015_zalo
-Revises: 0008_handoff
+Revises: 0014_followup
 Create Date: 2026-12-02 14:52:18
 
 ``zns_notices`` records each petition notice sent by ZNS (and its delivery receipt);
@@ -18,7 +18,7 @@ from alembic import op
 from storage.models.base import UTCDateTime
 
 revision: str = "0015_zalo"
-down_revision: str | None = "0008_handoff"
+down_revision: str | None = "0014_followup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
