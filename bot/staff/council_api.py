@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.council_reports import KINDS, session_document, template_dir
 from bot.documents import TemplateError
 from bot.staff import supervision
-from bot.staff.api import _dumps, _error, _ok, _read_json, api_route
+from bot.staff.api import _dumps, _error, _ok, api_route
+from bot.staff.api_body import read_json as _read_json
 from bot.staff.config import config
 from bot.staff.forms import BadInput
 from bot.staff.roles import StaffUser
