@@ -90,8 +90,11 @@ async def apply_to_each(
     versions: dict[str, int] | None = None,
     *,
     action: str | None = None,
+    session_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Change every petition in turn; one result per code, in the order given."""
+    """Change every petition in turn; one result per code, in the order given
+    (``session_id``: move each to that council session)."""
+    council = actions.CouncilChange(session_id=session_id) if session_id is not None else None
     current = await check_codes(runtime, user, codes)
     results: list[dict[str, Any]] = []
     for code in codes:
@@ -104,7 +107,9 @@ async def apply_to_each(
                 name = action or workflow.action_for_status(
                     runtime.texts, status or "", current[code], own
                 )
-                state = (await actions.perform(runtime, user, code, name, own)).status
+                state = (await actions.perform(runtime, user, code, name, own, council)).status
+            elif council is not None:
+                state = (await actions.perform(runtime, user, code, None, own, council)).status
             if own.public is not None:
                 await actions.publish(runtime, user, code, own.public, own.public_text)
         except (actions.ActionRefused, BadInput) as err:
@@ -137,12 +142,15 @@ async def post_bulk(request: web.Request) -> web.StreamResponse:
         status = (body.get("status") or "").strip() or None
         if status and status not in workflow.STATES:
             raise BadInput(f"status «{status[:40]}» không có; dùng: {', '.join(workflow.STATES)}.")
-        if not (status or _changes_petition(change) or change.public is not None):
+        session_id = api_body.council_from_body({"session": body.get("session")}).session_id
+        if not (status or _changes_petition(change) or change.public is not None or session_id):
             raise BadInput(
                 "Cần ít nhất một trong: status, committee, public_note, internal_note, due, "
-                "public."
+                "public, session."
             )
-        results = await apply_to_each(runtime, user, codes, status, change, versions)
+        results = await apply_to_each(
+            runtime, user, codes, status, change, versions, session_id=session_id
+        )
     except BadInput as err:
         return api._error(400, "invalid", err.message)
     except web.HTTPRequestEntityTooLarge:

@@ -164,3 +164,28 @@ async def test_bulk_publication(runtime: Any, server: TestServer, api_for) -> No
     ):
         shown = {p["code"] for p in (await response.json())["petitions"]}
     assert shown == set(codes[:2])
+
+
+async def test_bulk_moves_petitions_to_another_session(
+    runtime: Any, server: TestServer, api_for
+) -> None:
+    codes = [
+        await make_petition(runtime, user=f"citizen-move-{i:02d}-abcdefghijklmn") for i in range(3)
+    ]
+    office = await api_for("office")
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            server.make_url("/staff/api/sessions"),
+            json={"number": 12, "term": "khóa XXI", "date": "2027-06-20"},
+            headers=office.headers,
+        )
+        assert response.status == 201
+        later = await response.json()
+    token = office.headers["Authorization"].split()[1]
+    status, body = await _bulk(server, token, {"codes": codes, "session": later["id"]})
+    assert status == 200 and all(r["ok"] for r in body["results"]), body
+    for code in codes:
+        row = await petition_row(runtime, code)
+        assert row.session_id == later["id"]
+    status, body = await _bulk(server, token, {"codes": codes, "session": "mười hai"})
+    assert status == 400  # not a session id: nothing moved
