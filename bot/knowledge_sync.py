@@ -12,12 +12,16 @@ model's training; saves that arrive during a rebuild are taken by one more, not 
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Sequence
 
 from handlers.context import Services
+from handlers.council import sessions as council_sessions
 from knowledge import KnowledgeBase, Matcher
+from knowledge.commune import Event
 from knowledge.stored_entries import StoredEntry, merge_stored
 from knowledge.yamlio import Issue
 from storage import kb_entries
@@ -40,6 +44,7 @@ class KnowledgeSync:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self.sessions: tuple[Event, ...] | None = None  # the council's, once staff stored any
 
     async def stored(self) -> tuple[int, list[StoredEntry]]:
         """The version and the stored entries, read in one transaction."""
@@ -54,9 +59,28 @@ class KnowledgeSync:
         commune = self.services.commune_id
         async with self.db.read() as session:
             version = await kb_entries.version(session, commune)
+            sessions = await council_sessions.schedule(
+                session, self.base.profile, self.services.texts
+            )
+        if sessions != self.sessions:
+            self.sessions = sessions
+            services = self.services
+            services.kb, services.matcher = self._with_sessions(services.kb, services.matcher)
         if version == self.version:
             return False
         return await self.refresh()
+
+    def _with_sessions(self, kb: KnowledgeBase, matcher: Matcher) -> tuple[KnowledgeBase, Matcher]:
+        """The dashboard's sessions are the schedule the chat tells ({council_sessions}).
+        Copies, not edits: the knowledge base and matcher in use stay as they were."""
+        if self.sessions is None or kb.profile.council_sessions == self.sessions:
+            return kb, matcher
+        kb = copy.copy(kb)
+        kb.profile = dataclasses.replace(kb.profile, council_sessions=self.sessions)
+        kb.forget_values()
+        matcher = copy.copy(matcher)
+        matcher.kb = kb
+        return kb, matcher
 
     def refresh_soon(self) -> None:
         """Rebuild in the background now (a save in this process); coalesces with one running."""
@@ -92,6 +116,7 @@ class KnowledgeSync:
                 return False
             today = self.services.clock().date()
             kb, matcher, issues = await asyncio.to_thread(self._build, rows, today)
+            kb, matcher = self._with_sessions(kb, matcher)
             self.services.kb, self.services.matcher = kb, matcher
             self.version = version
             self.issues = issues

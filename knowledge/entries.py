@@ -113,6 +113,10 @@ class KnowledgeBase:
             self._context_day = today
         return self._context
 
+    def forget_values(self) -> None:
+        """The profile changed (the council's sessions): fill placeholders anew."""
+        self._context_day = None
+
     def render(self, entry: Entry, today: dt.date | None = None) -> str:
         """The answer with the commune's facts filled in."""
         return render(entry.answer, self.values(today)).strip()

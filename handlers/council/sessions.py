@@ -19,6 +19,7 @@ from handlers.texts import Texts
 from handlers.texts.council import CouncilTexts
 from handlers.workflow import InvalidChange
 from handlers.workflow.calendar import VN_TZ, vn_today
+from knowledge.commune import Event
 from knowledge.profile import CommuneProfile
 from storage import council as repo
 from storage.models import CouncilSession, Petition
@@ -165,3 +166,22 @@ async def petitions_for(
     """The petitions compiled for ``target`` (moved there, or unmoved in its window)."""
     start, end = window_bounds(rows, target)
     return await repo.petitions_of_session(session, profile.id, target, rows, start, end)
+
+
+async def schedule(
+    session: AsyncSession, profile: CommuneProfile, texts: Texts
+) -> tuple[Event, ...] | None:
+    """The sessions as the chat lists them ({council_sessions}), in date order: the stored ones
+    and the profile's not stored yet (as ``sessions`` will store them); None before staff
+    entered any, when the profile's schedule is the whole list."""
+    rows = await repo.list_sessions(session, profile.id)
+    if not rows:
+        return None
+    t = CouncilTexts.of(texts)
+    known = {r.date for r in rows}
+    stored = [
+        Event(r.date, r.title or t.session_in_chat(number=r.number), place=r.place, note=r.note)
+        for r in rows
+    ]
+    pending = [e for e in profile.council_sessions if e.date is not None and e.date not in known]
+    return tuple(sorted((*stored, *pending), key=lambda e: e.date or dt.date.max))

@@ -21,6 +21,7 @@ class CouncilTexts(MessageSet, file="council"):
     session_not_found: Msg = msg("id")
     session_title_long: Msg = msg("max")
     profile_session_term: Msg = msg()
+    session_in_chat: Msg = msg("number")
     meeting_kind_unknown: Msg = msg("kind", "kinds")
     meeting_date: Msg = msg("value")
     meeting_future: Msg = msg("date")

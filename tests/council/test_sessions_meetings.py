@@ -3,6 +3,7 @@ of fifty opinions in one save, idempotency, and bad input refused with nothing c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -220,3 +221,28 @@ async def test_opinions_raised_at_a_meeting_go_to_the_next_session_after_the_mee
         held = await db_session.get(CouncilMeeting, body["id"])
     assert row.session_id == session["id"]
     assert held.session_id == session["id"]
+
+
+async def test_the_chat_tells_the_sessions_staff_entered(runtime: Any, api_for: Any) -> None:
+    """One list: "when does the council meet" answers with the dashboard's sessions."""
+    kb = runtime.services.kb
+    entry = kb.get("council-sessions")
+    today = dt.date(2026, 12, 1)
+    assert "10/12/2026" not in kb.render(entry, today)
+    office = await api_for("office")
+    status, body = await office.call("POST", "/staff/api/sessions", SESSION)
+    assert status == 201, body
+    await runtime.knowledge.poll()
+    told = runtime.services.kb.render(entry, today)
+    assert "10/12/2026" in told and "Kỳ họp thứ 9 của HĐND xã" in told
+    # the profile's own session is still told, once
+    assert told.count("17/12/2026") == 1
+    status, _ = await office.call(
+        "PUT",
+        f"/staff/api/sessions/{body['id']}",
+        {**SESSION, "date": "2026-12-11", "title": "Kỳ họp chuyên đề"},
+    )
+    assert status == 200
+    await runtime.knowledge.poll()
+    told = runtime.services.kb.render(entry, today)
+    assert "11/12/2026: Kỳ họp chuyên đề" in told and "10/12/2026" not in told
