@@ -14,8 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bot.admission import Admission
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
+from bot.ingest import IngestQueue
 from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
 from handlers import build_registry
 from handlers.capabilities import Capabilities
@@ -29,7 +31,7 @@ from handlers.workflow.retention import erase_expired_contacts
 from handlers.workflow.timers import close_unrated
 from knowledge import KnowledgeBase, Matcher, load_knowledge
 from knowledge.profile import CommuneProfile, load_profile
-from storage import inbound
+from storage import inbound, ingest
 from storage.db import Database
 from storage.models import utcnow
 
@@ -44,6 +46,8 @@ PeriodicJob = Callable[[], Awaitable[Any]]
 HealthCheck = Callable[[], Awaitable[str]]  # "ok" | "degraded" | "off"
 AttachmentFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]  # ref -> (bytes, mime type)
 INBOUND_RETENTION = dt.timedelta(days=14)
+SERVICE_POOL = 3  # connections of the service pool (health, delivery, senders)
+INGEST_CONCURRENCY = 2  # stored events processed at once per process (see config)
 WEB_CHANNEL = "web"
 # The web chat page: replies in the HTTP response, pushes fetched by the page, no photo upload.
 WEB = Capabilities(inline_replies=True, accepts_media=False)
@@ -77,6 +81,12 @@ class Runtime:
     registry: Registry
     engine: Engine
     worker: DeliveryWorker
+    # webhook events stored at once and processed afterwards (bot.ingest)
+    ingest: IngestQueue
+    # how many web-chat messages may be in the engine at once (503 beyond; bot.admission)
+    admission: Admission
+    # a pool of its own for /healthz, the delivery worker and the senders: never starved
+    service_db: Database
     # name -> check, shown by /healthz
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
     periodic: list[Periodic] = field(default_factory=list)
@@ -128,6 +138,7 @@ class Runtime:
         if self.knowledge is not None:
             self.knowledge.stop()
         await self.db.dispose()
+        await self.service_db.dispose()
 
 
 def load_content(settings: Settings) -> Content:
@@ -148,7 +159,8 @@ async def build_runtime(
 ) -> Runtime:
     """Open the database (migrating it), load the content and wire the engine and worker."""
     content = content or load_content(settings)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    service_db = Database(settings.database_url, pool_size=SERVICE_POOL, max_overflow=2)
     if migrate:
         await db.upgrade()
     services = Services(
@@ -161,8 +173,9 @@ async def build_runtime(
     )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}
-    worker = DeliveryWorker(db, senders, clock=clock, **(worker_options or {}))
+    worker = DeliveryWorker(service_db, senders, clock=clock, **(worker_options or {}))
     engine = Engine(db, services, registry, on_commit=worker.wake)
+    queue = IngestQueue(db, clock=clock, concurrency=INGEST_CONCURRENCY)
     await engine.setup()
     runtime = Runtime(
         settings=settings,
@@ -171,6 +184,9 @@ async def build_runtime(
         registry=registry,
         engine=engine,
         worker=worker,
+        ingest=queue,
+        admission=Admission(settings.max_concurrent_messages),
+        service_db=service_db,
     )
     commune = content.profile.id
     runtime.add_periodic(60, "expire-flows", engine.expire_flows)
@@ -205,4 +221,5 @@ async def build_runtime(
 async def prune_inbound_events(db: Database, clock: Callable[[], dt.datetime]) -> int:
     """Forget delivery ids older than any platform's redelivery window (Zalo retries ~12 h)."""
     async with db.write() as session:
+        await ingest.prune_events(session, clock() - INBOUND_RETENTION)
         return await inbound.prune_inbound(session, clock() - INBOUND_RETENTION)

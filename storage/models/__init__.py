@@ -17,6 +17,7 @@ from storage.models.conversations import (
 )
 from storage.models.files import StoredFile
 from storage.models.handoff import HandoffConversation, HandoffMessage
+from storage.models.ingest import WebhookEvent
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
 from storage.models.petitions import Petition, PetitionAttachment, PetitionEvent, PetitionFollower
@@ -48,5 +49,6 @@ __all__ = [
     "StoredFile",
     "UTCDateTime",
     "UnansweredQuestion",
+    "WebhookEvent",
     "utcnow",
 ]
