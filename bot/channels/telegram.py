@@ -157,11 +157,9 @@ class TelegramChannel:
             return forbidden()
         raw = await request.read()
         data = parse_object(raw)
-        if data is None:
-            return malformed("malformed update")
+        if data is None or not isinstance(data.get("update_id"), int):
+            return malformed("malformed update")  # not an update at all: Telegram sends none
         try:
-            if not isinstance(data.get("update_id"), int):
-                raise ValueError("no update_id")
             update = Update.de_json(data, self.application.bot)
             inbound = parse_update(update, self.bot_id)
             if inbound is not None:
