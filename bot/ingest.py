@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from storage import ingest
@@ -50,6 +51,8 @@ class IngestQueue:
         poll_interval: float = 0.5,
         max_backlog: int = 2000,
         max_group: int = 200,
+        quiet: float = 0.03,
+        max_defer: float = 0.5,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -61,6 +64,11 @@ class IngestQueue:
         self.poll_interval = poll_interval
         self.max_backlog = max_backlog
         self.max_group = max_group
+        # While a burst of webhooks is arriving the worker waits (``quiet`` seconds without a new
+        # one, at most ``max_defer``): acknowledging them all first keeps Zalo's 2 s for everyone.
+        self.quiet = quiet
+        self.max_defer = max_defer
+        self._last_store = 0.0
         self._waiting: list[tuple[NewEvent, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -72,6 +80,7 @@ class IngestQueue:
         """Commit the event; True when new, False when this platform id was stored already."""
         if len(self._waiting) >= self.max_backlog:
             raise Busy
+        self._last_store = time.monotonic()
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, future))
         if self._writer is None or self._writer.done():
@@ -151,10 +160,18 @@ class IngestQueue:
                 delay = dt.timedelta(seconds=min(300, 2**event.attempts))
                 await ingest.retry_event(session, event.id, self.clock() + delay, error)
 
+    async def _after_burst(self) -> None:
+        deadline = time.monotonic() + self.max_defer
+        busy = time.monotonic() - self._last_store < self.quiet
+        while busy and time.monotonic() < deadline:
+            await asyncio.sleep(self.quiet)
+            busy = time.monotonic() - self._last_store < self.quiet
+
     async def run(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; the batch in hand is finished first."""
         while not stop.is_set():
             self._wake.clear()  # before claiming: a store during the claim wakes the next wait
+            await self._after_burst()
             try:
                 claimed = await self.run_once()
             except asyncio.CancelledError:
