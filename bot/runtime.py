@@ -32,7 +32,7 @@ from handlers.workflow.timers import close_unrated
 from knowledge import KnowledgeBase, Matcher, load_knowledge
 from knowledge.profile import CommuneProfile, load_profile
 from storage import inbound, ingest
-from storage.db import Database
+from storage.db import REQUEST_POOL_TIMEOUT, Database
 from storage.models import utcnow
 
 if TYPE_CHECKING:
@@ -159,7 +159,12 @@ async def build_runtime(
 ) -> Runtime:
     """Open the database (migrating it), load the content and wire the engine and worker."""
     content = content or load_content(settings)
-    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    db = Database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size // 2,
+        pool_timeout=REQUEST_POOL_TIMEOUT,
+    )
     service_db = Database(settings.database_url, pool_size=SERVICE_POOL, max_overflow=2)
     if migrate:
         await db.upgrade()

@@ -29,9 +29,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # An arbitrary constant: the advisory lock that lets one process at a time run migrations.
 MIGRATION_LOCK_ID = 5_746_011
-# Seconds a request may wait for a pooled connection before it is answered 503 (admission
-# control keeps admitted work below the pool, so this is the exception, not a queue).
-POOL_TIMEOUT = 2.0
+# Seconds a request may wait for a pooled connection of the running bot's request pool before
+# it is answered 503 (admission control keeps admitted work below the pool, so this is the
+# exception, not a queue). Other users of ``Database`` (the CLI) keep SQLAlchemy's 30 s.
+REQUEST_POOL_TIMEOUT = 2.0
 
 
 class DatabaseUrlError(ValueError):
@@ -91,8 +92,8 @@ class Database:
         *,
         echo: bool = False,
         pool_size: int = 10,
-        max_overflow: int = 5,
-        pool_timeout: float = POOL_TIMEOUT,
+        max_overflow: int = 20,
+        pool_timeout: float = 30.0,
     ) -> None:
         driver = check_url(url)
         self.url = url
