@@ -18,7 +18,8 @@ from storage.ingest import NewEvent
 from storage.models import InboundEvent, OutboxMessage, WebhookEvent
 from tests.channels import fake_telegram as tg
 from tests.channels import fake_zalo as zl
-from tests.channels.harness import WEBHOOK_SECRET, flush, zalo_env
+from tests.channels.fake_zalo_bot import FakeZaloBot, text_update
+from tests.channels.harness import WEBHOOK_SECRET, flush, make_runtime, serve, zalo_env
 from tests.conftest import make_settings
 
 USER = "8309393969855402319"
@@ -253,3 +254,35 @@ async def test_a_full_webhook_backlog_is_a_503(zalo) -> None:
     assert response.status == 503 and response.headers["Retry-After"] == "2"
     assert "bận" in (await response.json())["error"]
     assert await _events(zalo.runtime) == []
+
+
+async def test_a_zalo_bot_update_is_stored_then_answered(db_url, clock, content) -> None:
+    fake = await FakeZaloBot().start()
+    secret = "zalo-bot-secret-123"
+    env = {
+        "ZALO_BOT_TOKEN": fake.token,
+        "ZALO_BOT_API_BASE_URL": fake.url,
+        "ZALO_BOT_WEBHOOK_URL": "https://xa.example.vn/webhook/zalobot",
+        "ZALO_BOT_WEBHOOK_SECRET": secret,
+    }
+    runtime = await make_runtime(db_url, clock, content, **env)
+    try:
+        async with serve(runtime) as client:
+            update = text_update("b1f2c3d4e5", "menu", message_id="zb-1")
+            headers = {"X-Bot-Api-Secret-Token": secret}
+            for expected in (False, True):  # the platform's redelivery: one row
+                response = await client.post("/webhook/zalobot", json=update, headers=headers)
+                assert response.status == 200
+                assert (await response.json())["duplicate"] is expected
+            [event] = await _events(runtime)
+            assert (event.channel, event.external_id, event.status) == (
+                "zalobot",
+                "zb-1",
+                "pending",
+            )
+            assert fake.sent_to("b1f2c3d4e5") == []  # nothing is answered inside the request
+            await flush(runtime)
+            assert len(fake.sent_to("b1f2c3d4e5")) == 1
+    finally:
+        await runtime.close()
+        await fake.close()
