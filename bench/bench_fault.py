@@ -16,7 +16,8 @@ row, inserted by SQL), the bot runs with its Zalo channel pointed at the fake OA
 notifications the bot is ``kill -9``ed at a moment when some rows are claimed and being sent;
 the outbox rows it had claimed but not recorded (status ``sending``) are counted as in flight;
 it is restarted, the forwarding finishes, and once the outbox has drained (the claim's lease
-must expire first) the fake's log gives the messages sent twice and those never sent. Both databases. It prints figures; it is not a test.
+must expire first) the fake's log gives the messages sent twice and those never sent. Both
+databases. It prints figures; it is not a test.
 """
 
 from __future__ import annotations
