@@ -37,9 +37,9 @@ class Saturated(Exception):
 class Admission:
     """At most ``limit`` holders at once; a short, bounded wait for a slot, then refusal."""
 
-    def __init__(self, limit: int, *, max_waiting: int | None = None, wait: float = 0.25) -> None:
+    def __init__(self, limit: int, *, max_waiting: int | None = None, wait: float = 0.1) -> None:
         self.limit = limit
-        self.max_waiting = limit * 2 if max_waiting is None else max_waiting
+        self.max_waiting = limit if max_waiting is None else max_waiting
         self.wait = wait
         self._slots = asyncio.Semaphore(limit)
         self._waiting = 0
