@@ -201,7 +201,7 @@ async def notifications(
 async def one_database(bench: Bench, kind: str, args: argparse.Namespace) -> str:
     print(f"\n== {kind}", flush=True)
     db_url = await bench.database(kind)
-    fake, env = await start_fake(bench, args.send_delay)
+    fake, env = await start_fake(bench, args.send_delay, args.send_jitter)
     bot, stats, petition_row = await petitions(bench, db_url, env, args)
     note_row = await notifications(
         bench, db_url, bot, fake, list(stats.codes.values()), args.kill_at
@@ -217,6 +217,9 @@ async def main() -> None:
     parser.add_argument("--clients", type=int, default=25, help="citizens typing at once")
     parser.add_argument("--kill-at", type=float, default=0.4, help="share done at the kill")
     parser.add_argument("--send-delay", type=float, default=0.1, help="fake Zalo latency, s")
+    parser.add_argument(
+        "--send-jitter", type=float, default=0.0, help="extra random latency per send, 0..J s"
+    )
     parser.add_argument("--patience", type=float, default=400, help="seconds, per phase")
     args = parser.parse_args()
     print(f"loadavg before: {loadavg()}")

@@ -27,10 +27,13 @@ from harness import Bench, Server, faq_questions, loadavg, ms, pct
 from tests.channels.fake_zalo import APP_ID, APP_SECRET, OA_SECRET_KEY, encode, message_event
 
 
-async def start_fake(bench: Bench, send_delay: float = 0.0) -> tuple[Server, dict[str, str]]:
+async def start_fake(
+    bench: Bench, send_delay: float = 0.0, send_jitter: float = 0.0
+) -> tuple[Server, dict[str, str]]:
     """The fake Zalo process, and the bot environment that points the OA channel at it."""
     access, refresh = f"acc-{secrets.token_hex(8)}", f"ref-{secrets.token_hex(8)}"
     args = ("--access", access, "--refresh", refresh, "--send-delay", str(send_delay))
+    args += ("--send-jitter", str(send_jitter))
     fake = await bench.helper("fake-zalo", "fake_zalo_server.py", *args, ready="/_bench/messages")
     env = {
         "ZALO_APP_ID": APP_ID,
