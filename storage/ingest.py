@@ -70,13 +70,14 @@ async def store_events(
         for e in events
     ]
     table = WebhookEvent.__table__
+    # One cached statement executed with the list of rows: SQLAlchemy sends it as a single
+    # multi-row INSERT ("insertmanyvalues") without compiling a new statement per group size.
     stmt = (
         module.insert(table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         .returning(table.c.channel, table.c.external_id)
     )
-    return {(c, x) for c, x in (await session.execute(stmt)).all()}
+    return {(c, x) for c, x in (await session.execute(stmt, rows)).all()}
 
 
 async def claim_events(
