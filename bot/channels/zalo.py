@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import logging
 import re
 import time
@@ -149,7 +150,8 @@ class ZaloChannel:
         """The body's timestamp under which the raw body is correctly signed, before any JSON
         parsing (Zalo signs app id + body + timestamp, and the timestamp is in the body: each
         ``"timestamp": …`` found in the bytes is tried); None when the signature is wrong."""
-        candidates = [m.group(1).decode() for m in TIMESTAMP_RE.finditer(raw[:MAX_SCAN])][:4]
+        found = itertools.islice(TIMESTAMP_RE.finditer(raw, 0, MAX_SCAN), 4)
+        candidates = [m.group(1).decode() for m in found]
         for timestamp in candidates or [""]:
             if signature_ok(header, self.app_id, raw, timestamp, self.oa_secret_key):
                 return timestamp
