@@ -27,6 +27,12 @@ async def chat(request: web.Request) -> web.Response:
     )
 
 
+async def webhook(request: web.Request) -> web.Response:
+    """The least a webhook can do: read the body, answer 200 (the Zalo burst's baseline)."""
+    await request.read()
+    return web.json_response({"ok": True})
+
+
 async def ok(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -37,6 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     app = web.Application()
     app.router.add_post("/api/chat", chat)
+    app.router.add_post("/webhook/zalo", webhook)
     app.router.add_get("/healthz", ok)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 

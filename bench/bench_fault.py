@@ -13,10 +13,11 @@ Notifications: each petition gets a follower on Zalo (a Zalo identity and a peti
 row, inserted by SQL), the bot runs with its Zalo channel pointed at the fake OA server
 (``--send-delay`` of latency per send), and a staff account forwards every petition through
 ``POST /staff/api/petitions/{code}/events``. When the fake has received ``--kill-at`` of the
-notifications the bot is ``kill -9``ed; the outbox rows it had claimed but not recorded (status
-``sending``) are counted as in flight; it is restarted, the forwarding finishes, and once the
-outbox has drained (the claim's lease must expire first) the fake's log gives the messages sent
-twice and those never sent. Both databases. It prints figures; it is not a test.
+notifications the bot is ``kill -9``ed at a moment when some rows are claimed and being sent;
+the outbox rows it had claimed but not recorded (status ``sending``) are counted as in flight;
+it is restarted, the forwarding finishes, and once the outbox has drained (the claim's lease
+must expire first) the fake's log gives the messages sent twice and those never sent. Both
+databases. It prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -160,8 +161,14 @@ async def notifications(
     job = asyncio.create_task(forward_all(bot.url, token, codes, deadline))
     at_kill: dict[str, int] = {}
 
+    give_up = time.monotonic() + 120
+
     async def ready() -> bool:
-        return len(await delivered(fake)) >= len(codes) * kill_at or job.done()
+        """Past ``kill_at`` of the notifications, at a moment when sends are in flight (rows
+        claimed, ``sending``), so that the kill lands inside a batch, not between two."""
+        if len(await delivered(fake)) < len(codes) * kill_at and not job.done():
+            return False
+        return (await outbox_status(db_url)).get("sending", 0) > 0 or time.monotonic() > give_up
 
     await kill_when(bot, ready, "during delivery")
     at_kill["sent"] = len(await delivered(fake))  # the bot is dead: nothing new is sent
@@ -194,7 +201,7 @@ async def notifications(
 async def one_database(bench: Bench, kind: str, args: argparse.Namespace) -> str:
     print(f"\n== {kind}", flush=True)
     db_url = await bench.database(kind)
-    fake, env = await start_fake(bench, args.send_delay)
+    fake, env = await start_fake(bench, args.send_delay, args.send_jitter)
     bot, stats, petition_row = await petitions(bench, db_url, env, args)
     note_row = await notifications(
         bench, db_url, bot, fake, list(stats.codes.values()), args.kill_at
@@ -210,6 +217,9 @@ async def main() -> None:
     parser.add_argument("--clients", type=int, default=25, help="citizens typing at once")
     parser.add_argument("--kill-at", type=float, default=0.4, help="share done at the kill")
     parser.add_argument("--send-delay", type=float, default=0.1, help="fake Zalo latency, s")
+    parser.add_argument(
+        "--send-jitter", type=float, default=0.0, help="extra random latency per send, 0..J s"
+    )
     parser.add_argument("--patience", type=float, default=400, help="seconds, per phase")
     args = parser.parse_args()
     print(f"loadavg before: {loadavg()}")

@@ -27,10 +27,13 @@ from harness import Bench, Server, faq_questions, loadavg, ms, pct
 from tests.channels.fake_zalo import APP_ID, APP_SECRET, OA_SECRET_KEY, encode, message_event
 
 
-async def start_fake(bench: Bench, send_delay: float = 0.0) -> tuple[Server, dict[str, str]]:
+async def start_fake(
+    bench: Bench, send_delay: float = 0.0, send_jitter: float = 0.0
+) -> tuple[Server, dict[str, str]]:
     """The fake Zalo process, and the bot environment that points the OA channel at it."""
     access, refresh = f"acc-{secrets.token_hex(8)}", f"ref-{secrets.token_hex(8)}"
     args = ("--access", access, "--refresh", refresh, "--send-delay", str(send_delay))
+    args += ("--send-jitter", str(send_jitter))
     fake = await bench.helper("fake-zalo", "fake_zalo_server.py", *args, ready="/_bench/messages")
     env = {
         "ZALO_APP_ID": APP_ID,
@@ -98,17 +101,25 @@ async def one_database(bench: Bench, kind: str, events: int) -> str:
     db_url = await bench.database(kind)
     fake, env = await start_fake(bench)
     bot = await bench.bot(db_url, name=f"bot-zalo-{kind}", **env)
+    bare = await bench.helper(f"bare-{kind}", "bare_app.py", ready="/healthz")
     questions = faq_questions()
     warm = [zalo_user(i) for i in range(3)]
     await burst(bot, warm, questions)
+    await burst(bare, warm, questions)
     await answered(fake, warm, 30)
     users = [zalo_user(i) for i in range(events)]
+    # The same burst against a bare aiohttp app that only reads the body: what this machine and
+    # this client cost by themselves, measured side by side in the same run.
+    base, _ = await burst(bare, users, questions)
+    await bare.stop()
+    await asyncio.sleep(1)
     t0 = time.monotonic()
     latencies, statuses = await burst(bot, users, questions)
     acked = time.monotonic() - t0
     got, waited = await answered(fake, users, 120)
     bad = {k: v for k, v in statuses.items() if k != "200"}
     print(
+        f"\n== {kind}: bare aiohttp ack p50 {ms(pct(base, 0.5))} ms, p99 {ms(pct(base, 0.99))} ms"
         f"\n== {kind}: {events} events in {acked:.2f} s; ack p50 {ms(pct(latencies, 0.5))} ms, "
         f"p99 {ms(pct(latencies, 0.99))} ms, max {ms(max(latencies))} ms; "
         f"non-200: {bad or 'none'}; answered {got}/{events} "
@@ -119,7 +130,8 @@ async def one_database(bench: Bench, kind: str, events: int) -> str:
     await bot.stop()
     await fake.stop()
     return (
-        f"| {kind} | {events} | {ms(pct(latencies, 0.5))} | {ms(pct(latencies, 0.99))} | "
+        f"| {kind} | {events} | {ms(pct(base, 0.5))} / {ms(pct(base, 0.99))} | "
+        f"{ms(pct(latencies, 0.5))} | {ms(pct(latencies, 0.99))} | "
         f"{ms(max(latencies))} | {sum(bad.values())} | {got}/{events} | {acked + waited:.1f} s |"
     )
 
@@ -131,8 +143,9 @@ async def main() -> None:
     args = parser.parse_args()
     print(f"loadavg before: {loadavg()}")
     rows = [
-        "| db | events | ack p50 ms | ack p99 ms | ack max ms | non-200 | answered | last reply |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        "| db | events | bare aiohttp p50 / p99 ms | ack p50 ms | ack p99 ms | ack max ms | "
+        "non-200 | answered | last reply |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     async with Bench() as bench:
         for kind in args.db.split(","):

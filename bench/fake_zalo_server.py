@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 import time
 from pathlib import Path
@@ -22,13 +23,15 @@ from tests.channels.fake_zalo import LIFETIME, FakeZalo
 
 
 class BenchZalo(FakeZalo):
-    def __init__(self, send_delay: float) -> None:
+    def __init__(self, send_delay: float, send_jitter: float = 0.0) -> None:
         super().__init__()
         self.send_delay = send_delay
+        self.send_jitter = send_jitter
 
     async def _send(self, request: web.Request) -> web.Response:
-        if self.send_delay:
-            await asyncio.sleep(self.send_delay)
+        delay = self.send_delay + random.uniform(0, self.send_jitter)
+        if delay:
+            await asyncio.sleep(delay)
         return await super()._send(request)
 
     async def _messages(self, _request: web.Request) -> web.Response:
@@ -52,8 +55,9 @@ def main() -> None:
     parser.add_argument("--access", required=True)
     parser.add_argument("--refresh", required=True)
     parser.add_argument("--send-delay", type=float, default=0.0)
+    parser.add_argument("--send-jitter", type=float, default=0.0, help="extra 0..J s per send")
     args = parser.parse_args()
-    fake = BenchZalo(args.send_delay)
+    fake = BenchZalo(args.send_delay, args.send_jitter)
     fake.access_tokens[args.access] = time.time() + LIFETIME
     fake.refresh_tokens.add(args.refresh)
     web.run_app(fake.app(), host="127.0.0.1", port=args.port, print=None, access_log=None)

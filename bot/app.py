@@ -14,10 +14,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import files, public, staff, webchat
+from bot.admission import Saturated, busy
 from bot.channels import setup as channels
 from bot.channels.logs import install_log_guards
+from bot.ingest import Busy
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 
@@ -48,10 +51,23 @@ async def security_headers(
     return response
 
 
+@web.middleware
+async def overload(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Saturated — no engine slot, the webhook writer's backlog full, or no pooled connection
+    within the short pool timeout: 503 with Retry-After at once, never a 500."""
+    try:
+        return await handler(request)
+    except (Saturated, Busy, PoolTimeout):
+        return busy()
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """200 while the database answers; channel states are reported alongside."""
+    """200 while the database answers (through the service pool, so a saturated request pool
+    cannot make it fail); channel states are reported alongside."""
     runtime = request.app[RUNTIME]
-    if not await runtime.db.ping():
+    if not await runtime.service_db.ping():
         return web.json_response({"status": "unavailable", "database": "down"}, status=503)
     states = {"web": "ok"}
     for name, check in runtime.health_checks.items():
@@ -82,12 +98,16 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     """The delivery worker and the periodic jobs, stopped gracefully at shutdown."""
     runtime = app[RUNTIME]
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(runtime.worker.run(stop), name="delivery")]
+    tasks = [
+        asyncio.create_task(runtime.worker.run(stop), name="delivery"),
+        asyncio.create_task(runtime.ingest.run(stop), name="ingest"),
+    ]
     for p in runtime.periodic:
         tasks.append(asyncio.create_task(_periodic(p.interval, p.name, p.job, stop), name=p.name))
     yield
     stop.set()
     runtime.worker.wake()
+    runtime.ingest.wake()
     done, pending = await asyncio.wait(tasks, timeout=30)
     for task in pending:
         task.cancel()
@@ -102,7 +122,7 @@ def create_app(runtime: Runtime, *, run_background: bool = True) -> web.Applicat
     # A request line up to 64 KiB: a pasted 10,000-character search reaches the handler and is
     # answered with a clear message, not refused by the parser with a logged traceback.
     app = web.Application(
-        middlewares=[security_headers],
+        middlewares=[security_headers, overload],
         client_max_size=1024**2,
         handler_args={"max_line_size": 65536},
     )

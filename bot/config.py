@@ -85,6 +85,9 @@ def _field(default: Any, env: str) -> Any:
 
 
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+# Connections of the request pool kept from admitted messages: the ingest worker's two and the
+# webhooks' one writer.
+RESERVED_CONNECTIONS = 3
 
 
 class Settings(BaseSettings):
@@ -138,6 +141,9 @@ class Settings(BaseSettings):
     secret_key_file: Path = _field(DEFAULT_SECRET_KEY_FILE, "SECRET_KEY_FILE")
     smtp_url: str = _field("", "SMTP_URL")
     smtp_from: str = _field("", "SMTP_FROM")
+    # Admission control: connections in the request pool; messages in the engine at once.
+    db_pool_size: int = _field(10, "DB_POOL_SIZE")
+    max_concurrent_messages: int = _field(6, "MAX_CONCURRENT_MESSAGES")
 
     @classmethod
     def settings_customise_sources(
@@ -269,6 +275,8 @@ class Settings(BaseSettings):
         "staff_login_window_minutes",
         "staff_api_token_days",
         "personal_data_retention_days",
+        "db_pool_size",
+        "max_concurrent_messages",
         mode="before",
     )
     @classmethod
@@ -345,6 +353,14 @@ class Settings(BaseSettings):
         if self.zalo_bot_webhook_url and not self.zalo_bot_webhook_secret:
             raise _Problem(
                 "ZALO_BOT_WEBHOOK_SECRET", "bắt buộc khi đặt ZALO_BOT_WEBHOOK_URL (8–256 ký tự)"
+            )
+        # Admitted messages, the ingest worker and the webhooks' writer each hold a connection:
+        # together they must stay below the pool, so that none of them waits for one.
+        if self.max_concurrent_messages + RESERVED_CONNECTIONS >= self.db_pool_size:
+            raise _Problem(
+                "MAX_CONCURRENT_MESSAGES",
+                f"phải nhỏ hơn DB_POOL_SIZE − {RESERVED_CONNECTIONS} "
+                f"(hiện DB_POOL_SIZE={self.db_pool_size})",
             )
         return self
 

@@ -1,8 +1,12 @@
 """The delivery worker: sends outbox rows through the channel adapters, with retries.
 
 It runs inside every ``run`` process. Rows are claimed in one short transaction (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL, so several processes share the work without sending anything twice), sent
-outside any transaction, and their outcome recorded in another short one. Transient errors back off
+LOCKED`` on PostgreSQL, so several processes share the work), sent outside any transaction, and
+each send's outcome is recorded in its own short transaction right after that send — so a process
+killed mid-batch re-sends (after the lease) only the messages whose send had begun and whose
+outcome was not yet committed: delivery is at-least-once, with a window of one platform call
+plus one commit per message. A send is cut off before its lease runs out, so no other process
+can claim a row while it is still being sent. Transient errors back off
 exponentially (with jitter, honouring a platform's ``retry_after``); permanent ones are recorded;
 a refusal "for now" (Zalo's messaging window) defers the row until the citizen writes again.
 """
@@ -89,7 +93,7 @@ class DeliveryWorker:
         *,
         clock: Callable[[], dt.datetime] = utcnow,
         batch_size: int = 20,
-        lease: dt.timedelta = dt.timedelta(seconds=120),
+        lease: dt.timedelta = dt.timedelta(seconds=30),
         base_delay: float = 2.0,
         max_delay: float = 900.0,
         max_attempts: int = 10,
@@ -101,6 +105,9 @@ class DeliveryWorker:
         self.clock = clock
         self.batch_size = batch_size
         self.lease = lease
+        # A send still running this close to its lease's end is abandoned (recorded as a retry)
+        # so that the row is never sent by two workers at once.
+        self.send_timeout = max(1.0, lease.total_seconds() - 5.0)
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.max_attempts = max_attempts
@@ -121,7 +128,7 @@ class DeliveryWorker:
         return delay
 
     async def run_once(self) -> int:
-        """Claim one batch, send it, record the outcomes; returns how many were claimed."""
+        """Claim one batch, send each row and record its outcome; returns how many were claimed."""
         now = self.clock()
         async with self.db.write() as session:
             claimed = await outbox.claim_due(
@@ -129,18 +136,24 @@ class DeliveryWorker:
             )
         if not claimed:
             return 0
-        results = await asyncio.gather(*(self._send(m) for m in claimed))
-        async with self.db.write() as session:
-            for message, result in zip(claimed, results, strict=True):
-                await self._record(session, message, result)
+        await asyncio.gather(*(self._deliver(m) for m in claimed))
         return len(claimed)
+
+    async def _deliver(self, message: ClaimedMessage) -> None:
+        """One send, then its outcome in its own short transaction at once."""
+        result = await self._send(message)
+        async with self.db.write() as session:
+            await self._record(session, message, result)
 
     async def _send(self, message: ClaimedMessage) -> SendResult:
         sender = self.senders[message.channel]
         try:
-            return await sender.send(message)
+            return await asyncio.wait_for(sender.send(message), self.send_timeout)
         except asyncio.CancelledError:
             raise
+        except TimeoutError:
+            log.warning("gửi tin #%s qua %s quá lâu; sẽ thử lại", message.id, message.channel)
+            return SendResult.retry("timeout")
         except Exception as err:  # an adapter bug or network error must not kill the worker
             log.warning(
                 "gửi tin #%s qua %s lỗi: %s", message.id, message.channel, type(err).__name__

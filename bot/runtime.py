@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot import secret_keys
+from bot.admission import Admission
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, InlineSender, Sender
+from bot.ingest import IngestQueue
 from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
 from handlers import announcements, build_registry
 from handlers.capabilities import Capabilities
@@ -30,8 +32,8 @@ from handlers.workflow.retention import erase_expired_contacts
 from handlers.workflow.timers import close_unrated
 from knowledge import KnowledgeBase, Matcher, load_knowledge
 from knowledge.profile import CommuneProfile, load_profile
-from storage import inbound
-from storage.db import Database
+from storage import inbound, ingest
+from storage.db import REQUEST_POOL_TIMEOUT, Database
 from storage.models import utcnow
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ PeriodicJob = Callable[[], Awaitable[Any]]
 HealthCheck = Callable[[], Awaitable[str]]  # "ok" | "degraded" | "off"
 AttachmentFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]  # ref -> (bytes, mime type)
 INBOUND_RETENTION = dt.timedelta(days=14)
+SERVICE_POOL = 3  # connections of the service pool (health, delivery, senders)
+INGEST_CONCURRENCY = 2  # stored events processed at once per process (see config)
 WEB_CHANNEL = "web"
 # The web chat page: replies in the HTTP response, pushes fetched by the page; photos are
 # uploaded to /api/chat/upload (bot.webchat_media).
@@ -79,6 +83,12 @@ class Runtime:
     registry: Registry
     engine: Engine
     worker: DeliveryWorker
+    # webhook events stored at once and processed afterwards (bot.ingest)
+    ingest: IngestQueue
+    # how many web-chat messages may be in the engine at once (503 beyond; bot.admission)
+    admission: Admission
+    # a pool of its own for /healthz, the delivery worker and the senders: never starved
+    service_db: Database
     # name -> check, shown by /healthz
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
     # name -> more about a channel for /healthz (e.g. the Zalo OA probe), no personal data
@@ -132,6 +142,7 @@ class Runtime:
         if self.knowledge is not None:
             self.knowledge.stop()
         await self.db.dispose()
+        await self.service_db.dispose()
 
 
 def load_content(settings: Settings) -> Content:
@@ -153,7 +164,13 @@ async def build_runtime(
     """Open the database (migrating it), load the content and wire the engine and worker."""
     content = content or load_content(settings)
     secret_keys.install(settings)
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size // 2,
+        pool_timeout=REQUEST_POOL_TIMEOUT,
+    )
+    service_db = Database(settings.database_url, pool_size=SERVICE_POOL, max_overflow=2)
     if migrate:
         await db.upgrade()
     services = Services(
@@ -168,8 +185,9 @@ async def build_runtime(
     )
     registry = build_registry()
     senders: dict[str, Sender] = {WEB_CHANNEL: InlineSender(WEB_CHANNEL)}
-    worker = DeliveryWorker(db, senders, clock=clock, **(worker_options or {}))
+    worker = DeliveryWorker(service_db, senders, clock=clock, **(worker_options or {}))
     engine = Engine(db, services, registry, on_commit=worker.wake)
+    queue = IngestQueue(db, clock=clock, concurrency=INGEST_CONCURRENCY)
     await engine.setup()
     runtime = Runtime(
         settings=settings,
@@ -178,6 +196,9 @@ async def build_runtime(
         registry=registry,
         engine=engine,
         worker=worker,
+        ingest=queue,
+        admission=Admission(settings.max_concurrent_messages),
+        service_db=service_db,
     )
     commune = content.profile.id
     runtime.add_periodic(60, "expire-flows", engine.expire_flows)
@@ -219,4 +240,5 @@ async def resume_fan_out(runtime: Runtime) -> None:
 async def prune_inbound_events(db: Database, clock: Callable[[], dt.datetime]) -> int:
     """Forget delivery ids older than any platform's redelivery window (Zalo retries ~12 h)."""
     async with db.write() as session:
+        await ingest.prune_events(session, clock() - INBOUND_RETENTION)
         return await inbound.prune_inbound(session, clock() - INBOUND_RETENTION)

@@ -98,17 +98,18 @@ async def post_chat(request: web.Request) -> web.Response:
         return _bad("message_id phải là chuỗi 22–64 ký tự (chữ, số, - _ . :).")
 
     runtime = request.app[RUNTIME]
-    result = await runtime.engine.handle(
-        Inbound(
-            channel=WEB_CHANNEL,
-            user_key=user_id,
-            text=text,
-            payload=payload,
-            external_id=f"{user_id}:{message_id}" if message_id else None,
-            capabilities=WEB,
-            **extras,
+    async with runtime.admission.slot():  # saturated: 503 + Retry-After (bot.app.overload)
+        result = await runtime.engine.handle(
+            Inbound(
+                channel=WEB_CHANNEL,
+                user_key=user_id,
+                text=text,
+                payload=payload,
+                external_id=f"{user_id}:{message_id}" if message_id else None,
+                capabilities=WEB,
+                **extras,
+            )
         )
-    )
     return _json({"replies": [r.to_dict() for r in result.replies], "duplicate": result.duplicate})
 
 

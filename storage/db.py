@@ -29,6 +29,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # An arbitrary constant: the advisory lock that lets one process at a time run migrations.
 MIGRATION_LOCK_ID = 5_746_011
+# Seconds a request may wait for a pooled connection of the running bot's request pool before
+# it is answered 503 (admission control keeps admitted work below the pool, so this is the
+# exception, not a queue). Other users of ``Database`` (the CLI) keep SQLAlchemy's 30 s.
+REQUEST_POOL_TIMEOUT = 2.0
 
 
 class DatabaseUrlError(ValueError):
@@ -82,15 +86,29 @@ class Database:
     message, name or phone — into the log.
     """
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+        pool_timeout: float = 30.0,
+    ) -> None:
         driver = check_url(url)
         self.url = url
         self.is_sqlite = driver.startswith("sqlite")
         if self.is_sqlite:
             database = make_url(url).database or ""
+            pooling: dict[str, Any] = {}
             if database != ":memory:" and not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_async_engine(url, echo=echo, hide_parameters=True)
+                pooling = {
+                    "pool_size": pool_size,
+                    "max_overflow": max_overflow,
+                    "pool_timeout": pool_timeout,
+                }
+            self.engine = create_async_engine(url, echo=echo, hide_parameters=True, **pooling)
             _sqlite_setup(self.engine)
             read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
         else:
@@ -98,7 +116,8 @@ class Database:
                 url,
                 echo=echo,
                 pool_size=pool_size,
-                max_overflow=20,
+                max_overflow=max_overflow,
+                pool_timeout=pool_timeout,
                 pool_pre_ping=True,
                 hide_parameters=True,
             )

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
+from bot.admission import Admission
 from bot.delivery import SendResult
 from handlers.context import Context
 from handlers.flow import Flow, FlowDraft
@@ -256,7 +257,15 @@ async def test_fifty_messages_from_ten_users_at_once(runtime) -> None:
         for u in range(10)
         for i, text in enumerate(["xin chào", "/menu", "mat cccd", "cam on", "/help"])
     ]
-    results = await asyncio.gather(*(runtime.engine.handle(m) for m in messages))
+    # Through admission control, as every caller in the bot enters (web chat, ingest worker):
+    # at most MAX_CONCURRENT_MESSAGES in the engine, the rest wait for a slot.
+    gate = Admission(runtime.settings.max_concurrent_messages, max_waiting=100, wait=60)
+
+    async def handle(message: Inbound):
+        async with gate.slot():
+            return await runtime.engine.handle(message)
+
+    results = await asyncio.gather(*(handle(m) for m in messages))
     assert not any(r.duplicate for r in results)
     expected_replies = sum(len(r.replies) for r in results)
 

@@ -42,14 +42,15 @@ async def test_healthz_reports_ok(client) -> None:
 async def test_healthz_is_503_when_the_database_is_gone(client, runtime) -> None:
     from storage.db import Database
 
-    healthy = runtime.db
-    runtime.db = Database("postgresql+asyncpg://postgres@127.0.0.1:9/none")  # nothing listens
+    # /healthz asks through the service pool (never starved by chat requests)
+    healthy = runtime.service_db
+    runtime.service_db = Database("postgresql+asyncpg://postgres@127.0.0.1:9/none")
     try:
         response = await client.get("/healthz")
         assert response.status == 503
     finally:
-        await runtime.db.dispose()
-        runtime.db = healthy
+        await runtime.service_db.dispose()
+        runtime.service_db = healthy
 
 
 async def test_a_citizen_clicks_through_the_menu_to_an_answer(client) -> None:

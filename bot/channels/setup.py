@@ -18,6 +18,7 @@ from bot.channels.webhook import forbidden
 from bot.channels.zalo import REFRESH_CHECK_SECONDS, REFRESH_JOB, ZaloChannel
 from bot.channels.zalo_bot import CAPABILITIES as ZALO_BOT
 from bot.channels.zalo_bot import DEFAULT_API, ZaloBotChannel
+from bot.channels.zalo_bot_events import CHANNEL as CHANNEL_ZALO_BOT
 from bot.channels.zalo_sender import CAPABILITIES as ZALO
 from bot.channels.zalo_sender import CHANNEL as ZALO_CHANNEL
 from bot.runtime import Runtime
@@ -40,8 +41,9 @@ def setup_telegram(app: web.Application, runtime: Runtime) -> str:
     if not settings.telegram_enabled:
         app.router.add_post("/webhook/telegram", _refuse)
         return "Telegram tắt (chưa đặt TELEGRAM_BOT_TOKEN)"
-    channel = TelegramChannel(settings, runtime.engine, runtime.db)
+    channel = TelegramChannel(settings, runtime.engine, runtime.service_db, ingest=runtime.ingest)
     runtime.telegram = channel
+    runtime.ingest.processors[telegram_inbound.CHANNEL] = channel.process
     runtime.attachment_fetchers[telegram_inbound.CHANNEL] = channel.fetch_file
     runtime.add_channel(channel.sender, TELEGRAM)
     runtime.health_checks["telegram"] = channel.health
@@ -65,9 +67,15 @@ def setup_zalo(app: web.Application, runtime: Runtime) -> str:
         app.router.add_post("/webhook/zalo", zalo.webhook_off)
         return "Zalo OA tắt (chưa đặt ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY)"
     channel = ZaloChannel(
-        settings, runtime.engine, runtime.db, runtime.services.commune_id, runtime.clock
+        settings,
+        runtime.engine,
+        runtime.service_db,
+        runtime.services.commune_id,
+        runtime.clock,
+        ingest=runtime.ingest,
     )
     runtime.zalo = channel
+    runtime.ingest.processors[zalo.CHANNEL] = channel.process
     runtime.add_channel(channel.sender, ZALO)
     runtime.health_checks["zalo"] = channel.health
     runtime.health_details["zalo"] = channel.status.details
@@ -113,8 +121,11 @@ def setup_zalo_bot(app: web.Application, runtime: Runtime) -> str | None:
     url = settings.zalo_bot_webhook_url
     secret = settings.zalo_bot_webhook_secret
     base = settings.zalo_bot_api_base_url or DEFAULT_API
-    channel = ZaloBotChannel(runtime.engine, runtime.db, token, url, secret, base)
+    channel = ZaloBotChannel(
+        runtime.engine, runtime.service_db, token, url, secret, base, ingest=runtime.ingest
+    )
     runtime.zalo_bot = channel
+    runtime.ingest.processors[CHANNEL_ZALO_BOT] = channel.process
     runtime.add_channel(channel.sender, ZALO_BOT)
     runtime.health_checks["zalobot"] = channel.health
     app.router.add_post("/webhook/zalobot", channel.webhook)

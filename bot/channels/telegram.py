@@ -9,9 +9,11 @@ state table so the same flow serves Zalo and the web chat). aiohttp owns the eve
   PTB's Updater fetches updates and hands each one to ``handle_update``.
 - Webhook (production): ``setWebhook(url, secret_token)`` at start; Telegram POSTs updates to
   /webhook/telegram, where the secret header is compared in constant time (403 otherwise). The
-  update is handled — recorded, answered into the outbox, committed — before the 200, so a crash
-  can never lose a message Telegram believes delivered; the engine's work is one short database
-  transaction and makes no platform call, and a redelivery is dropped by the UNIQUE inbound key.
+  update is stored (``bot.ingest``: one INSERT, UNIQUE on ``<bot id>:<update id>``) before the
+  200, so a crash can never lose a message Telegram believes delivered, and the ingest worker
+  answers it afterwards, in order per citizen. An update with the right secret that we cannot
+  read (a ``text`` that is an object, a message without ``chat``) is logged by its error type
+  only and acknowledged: a 500 would make Telegram resend it forever.
 
 Start-up never blocks the rest of the bot: if Telegram cannot be reached (no internet at the
 commune office this morning) the web chat still starts, the channel keeps retrying in the
@@ -33,13 +35,15 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.channels.logs import quiet_library_logs
-from bot.channels.telegram_inbound import bot_id_from_token, parse_update
+from bot.channels.telegram_inbound import CHANNEL, bot_id_from_token, parse_update
 from bot.channels.telegram_sender import CAPABILITIES, TelegramSender
-from bot.channels.webhook import forbidden, malformed, secret_ok
+from bot.channels.webhook import forbidden, malformed, parse_object, secret_ok
 from bot.config import Settings
+from bot.ingest import IngestQueue
 from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
 from storage.db import Database
+from storage.ingest import ClaimedEvent, NewEvent
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +63,17 @@ class TelegramChannel:
     """One Telegram bot account, wired to the engine and the outbox."""
 
     def __init__(
-        self, settings: Settings, engine: Engine, db: Database, *, start_retry: float = 5.0
+        self,
+        settings: Settings,
+        engine: Engine,
+        db: Database,
+        *,
+        start_retry: float = 5.0,
+        ingest: IngestQueue | None = None,
     ) -> None:
         quiet_library_logs()  # before PTB is built: building it logs the token-bearing URL
         self.engine = engine
+        self.ingest = ingest
         self.bot_id = bot_id_from_token(settings.telegram_bot_token)
         self.webhook_url = settings.telegram_webhook_url
         self.secret = settings.telegram_webhook_secret
@@ -142,21 +153,41 @@ class TelegramChannel:
         task.add_done_callback(self._background.discard)
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """POST /webhook/telegram: constant-time secret check, then handle before the 200."""
+        """POST /webhook/telegram: constant-time secret check, store the update, 200 at once."""
         # Fails closed: an empty secret (a mis-built Settings) must not make "" a valid header.
         if not self.webhook_url or not secret_ok(
             request.headers.get(SECRET_HEADER, ""), self.secret
         ):
             return forbidden()
+        raw = await request.read()
+        data = parse_object(raw)
+        if data is None or not isinstance(data.get("update_id"), int):
+            return malformed("malformed update")  # not an update at all: Telegram sends none
         try:
-            data = json.loads(await request.read())
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update")
             update = Update.de_json(data, self.application.bot)
-        except Exception:  # any shape PTB cannot read is the sender's mistake, not ours
-            return malformed("malformed update")
-        await self.handle_update(update)
+            inbound = parse_update(update, self.bot_id)
+            if inbound is not None:
+                clean_inbound(inbound)  # the checks the engine makes: a text that is an object…
+            payload = raw.decode("utf-8")
+        except Exception as err:  # a shape we cannot read: Telegram would resend it forever
+            log.warning("Telegram: bỏ qua một cập nhật không đọc được (%s)", type(err).__name__)
+            return web.Response(status=200)
+        if inbound is None:
+            log.debug("bỏ qua một cập nhật Telegram không phải tin nhắn riêng")
+            return web.Response(status=200)
+        if self.ingest is None:
+            await self.handle_update(update)
+            return web.Response(status=200)
+        key = inbound.external_id or f"{self.bot_id}:{update.update_id}"
+        await self.ingest.store(
+            NewEvent(self.engine.services.commune_id, CHANNEL, key, inbound.user_key, payload)
+        )
         return web.Response(status=200)
+
+    async def process(self, event: ClaimedEvent) -> None:
+        """A stored update, processed by the ingest worker."""
+        update = Update.de_json(json.loads(event.payload), self.application.bot)
+        await self.handle_update(update)
 
     # --- lifecycle -------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ instead (``bot.channels.zalo.signature_ok``).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from typing import Any
@@ -37,3 +38,8 @@ def parse_object(raw: bytes) -> dict[str, Any] | None:
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def event_key(raw: bytes) -> str:
+    """A redelivery key for an event without an id of its own: platforms resend the same bytes."""
+    return "sha256:" + hashlib.sha256(raw).hexdigest()[:40]

@@ -5,9 +5,11 @@ POST /webhook/zalo:
 - otherwise ``X-ZEvent-Signature: mac=<hex>`` must equal SHA-256 over app_id + the raw body as
   received + timestamp + the OA Secret Key (plain SHA-256, not HMAC; ``app_id`` and ``timestamp``
   from the body), compared in constant time, and the body's ``app_id`` must be ours → else 403;
-- the event is recorded and answered into the outbox in one short transaction before the 200 —
-  no call to Zalo happens in the request, so the 2-second limit holds, and a redelivered
-  ``msg_id`` is dropped by the engine's UNIQUE inbound key;
+- the signature is checked on the raw bytes before the JSON is parsed, and a signed timestamp
+  more than ``MAX_CLOCK_SKEW`` in the future is refused (403);
+- the raw event is stored (``bot.ingest``: one INSERT, UNIQUE on the ``msg_id``) and the 200
+  sent at once; the ingest worker processes it afterwards, in order per citizen — so the answer
+  takes milliseconds, far inside Zalo's 2 seconds, and a redelivered ``msg_id`` is dropped;
 - an event we do not act on is acknowledged (200) and logged by name only. Message texts and
   personal data never reach the log;
 - a signed event whose ``timestamp`` is more than ``MAX_EVENT_AGE`` old is acknowledged and
@@ -30,26 +32,31 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
 
-from bot.channels.webhook import forbidden, malformed, parse_object
+from bot.channels.webhook import event_key, forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_events import describe_refusal, parse_event
+from bot.channels.zalo_events import ParsedEvent, describe_refusal, parse_event
 from bot.channels.zalo_sender import CAPABILITIES, ZaloSender, contact_form
 from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
 from bot.channels.zalo_zns import ZnsNotifier
 from bot.config import Settings, verification_code
+from bot.ingest import IngestQueue
 from handlers.engine import Engine
 from handlers.sanitize import clean_inbound
 from handlers.texts import Texts
 from handlers.texts.zalo_reach import ZaloReachTexts
+from handlers.types import Inbound
 from storage.db import Database
+from storage.ingest import ClaimedEvent, NewEvent
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,22 @@ VERIFIER_PAGE = (
     "<body>There Is No Limit To What You Can Accomplish Using Zalo!</body>\n</html>\n"
 )
 MAX_EVENT_AGE = dt.timedelta(days=3)
+MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
+CHANNEL = "zalo"
+# "timestamp": "1700000000000" or 1700000000000, found in the raw bytes before parsing
+TIMESTAMP_RE = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
+MAX_SCAN = 1024**2
+
+
+def is_future(timestamp: str, now: float | None = None) -> bool:
+    """True when the signed ``timestamp`` lies more than MAX_CLOCK_SKEW ahead of the wall clock:
+    such an event would outlive the staleness check and could be replayed for as long."""
+    try:
+        sent = int(str(timestamp).strip()) / 1000
+    except ValueError:
+        return False
+    current = time.time() if now is None else now
+    return sent - current > MAX_CLOCK_SKEW.total_seconds()
 
 
 def is_stale(timestamp: str, now: float | None = None) -> bool:
@@ -111,8 +134,11 @@ class ZaloChannel:
         db: Database,
         commune_id: str,
         clock: Callable[[], dt.datetime],
+        ingest: IngestQueue | None = None,
     ) -> None:
         self.engine = engine
+        self.ingest = ingest
+        self.commune_id = commune_id
         self.app_id = settings.zalo_app_id
         self.oa_secret_key = settings.zalo_oa_secret_key
         self.api = ZaloApi(
@@ -150,23 +176,33 @@ class ZaloChannel:
             return "degraded"
         return await self.tokens.health()
 
+    def _signed_timestamp(self, raw: bytes, header: str) -> str | None:
+        """The body's timestamp under which the raw body is correctly signed, before any JSON
+        parsing (Zalo signs app id + body + timestamp, and the timestamp is in the body: each
+        ``"timestamp": …`` found in the bytes is tried); None when the signature is wrong."""
+        found = itertools.islice(TIMESTAMP_RE.finditer(raw, 0, MAX_SCAN), 4)
+        candidates = [m.group(1).decode() for m in found]
+        for timestamp in candidates or [""]:
+            if signature_ok(header, self.app_id, raw, timestamp, self.oa_secret_key):
+                return timestamp
+        return None
+
     async def webhook(self, request: web.Request) -> web.Response:
         raw = await request.read()
         if not raw.strip():
             return web.json_response({"ok": True})  # Zalo's registration check
-        data = parse_object(raw)
-        if data is None:
-            return malformed()
-        app_id = str(data.get("app_id", ""))
-        timestamp = str(data.get("timestamp", ""))
         header = request.headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(app_id.encode("utf-8"), self.app_id.encode("utf-8")) or not (
-            signature_ok(header, app_id, raw, timestamp, self.oa_secret_key)
+        timestamp = self._signed_timestamp(raw, header)
+        data = parse_object(raw) if timestamp is not None else None
+        if timestamp is None or data is None:
+            return self._refuse(raw, header, signed=timestamp is not None)
+        app_id = str(data.get("app_id", ""))
+        if not hmac.compare_digest(app_id.encode("utf-8"), self.app_id.encode("utf-8")) or (
+            str(data.get("timestamp", "")) != timestamp
         ):
-            log.warning(
-                "Zalo: từ chối một yêu cầu webhook (%s)",
-                describe_refusal(data, header, self.app_id, len(raw)),
-            )
+            return self._refuse(raw, header, signed=True)
+        if is_future(timestamp):
+            log.warning("Zalo: từ chối một sự kiện ghi thời điểm ở tương lai")
             return forbidden()
         if is_stale(timestamp):
             log.warning("Zalo: bỏ qua một sự kiện đã cũ (quá %s ngày)", MAX_EVENT_AGE.days)
@@ -177,13 +213,49 @@ class ZaloChannel:
         if parsed.inbound is None:
             log.info("Zalo: bỏ qua sự kiện '%s'", parsed.name[:64] or "?")
             return web.json_response({"ok": True})
-        inbound = dataclasses.replace(
+        try:
+            inbound = self._inbound(parsed)  # the checks the engine makes, before storing
+            payload = raw.decode("utf-8")
+        except Exception as err:  # a shape we cannot read: acknowledged, not resent forever
+            log.warning("Zalo: bỏ qua một sự kiện không đọc được (%s)", type(err).__name__)
+            return web.json_response({"ok": True})
+        if self.ingest is None:  # no queue (a tool wiring the channel alone): answer inline
+            result = await self.engine.handle(inbound)
+            return web.json_response({"ok": True, "duplicate": result.duplicate})
+        key = parsed.inbound.external_id or event_key(raw)
+        stored = await self.ingest.store(
+            NewEvent(self.commune_id, CHANNEL, key, parsed.inbound.user_key, payload)
+        )
+        return web.json_response({"ok": True, "duplicate": not stored})
+
+    def _refuse(self, raw: bytes, header: str, *, signed: bool) -> web.Response:
+        """403 for an unsigned or mis-signed request, 400 for signed bytes that are not JSON;
+        one log line of its shape (never its content) so an admin sees why a registration or
+        an event was refused."""
+        # only to describe the shape of a small body; nothing in it is acted on
+        data = parse_object(raw) if len(raw) <= 65536 else None
+        log.warning(
+            "Zalo: từ chối một yêu cầu webhook (%s)",
+            describe_refusal(data or {}, header, self.app_id, len(raw)),
+        )
+        return malformed() if signed and data is None else forbidden()
+
+    def _inbound(self, parsed: ParsedEvent, key: str | None = None) -> Inbound:
+        assert parsed.inbound is not None
+        return dataclasses.replace(
             clean_inbound(parsed.inbound),
             maybe_label=parsed.may_be_button,
             capabilities=CAPABILITIES,
+            external_id=parsed.inbound.external_id or key,
         )
-        result = await self.engine.handle(inbound)
-        return web.json_response({"ok": True, "duplicate": result.duplicate})
+
+    async def process(self, event: ClaimedEvent) -> None:
+        """A stored event, processed by the ingest worker (the parse the webhook checked)."""
+        data = parse_object(event.payload.encode("utf-8"))
+        parsed = parse_event(data) if data is not None else None
+        if parsed is None or parsed.inbound is None:
+            return
+        await self.engine.handle(self._inbound(parsed, event.external_id))
 
     async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
         """Adopt a newly configured token pair at start; close the HTTP session at the end."""

@@ -11,7 +11,8 @@ in each row how many choices earlier parts numbered: ``handlers.outgoing.CHOICES
 Settings (none is required by the rest of the bot):
 ZALO_BOT_TOKEN turns it on; ZALO_BOT_WEBHOOK_URL + ZALO_BOT_WEBHOOK_SECRET (8–256 characters)
 select webhook mode on POST /webhook/zalobot (header ``X-Bot-Api-Secret-Token``, compared in
-constant time — the platform signs nothing else); without a webhook URL the bot polls
+constant time — the platform signs nothing else; the update is stored and acknowledged at once,
+then processed by the ingest worker, ``bot.ingest``); without a webhook URL the bot polls
 ``getUpdates``. ZALO_BOT_API_BASE_URL points at the API (tests use a fake).
 """
 
@@ -29,14 +30,17 @@ from aiohttp import web
 
 from bot.channels.parts import send_parts
 from bot.channels.text_split import split_text
-from bot.channels.webhook import forbidden, malformed, parse_object, secret_ok
+from bot.channels.webhook import event_key, forbidden, malformed, parse_object, secret_ok
 from bot.channels.zalo_bot_events import CHANNEL, parse_update
 from bot.delivery import SendResult
+from bot.ingest import IngestQueue
 from handlers.capabilities import Capabilities
 from handlers.engine import Engine
 from handlers.outgoing import CHOICES_BEFORE
 from handlers.sanitize import clean_inbound
+from handlers.types import Inbound
 from storage.db import Database
+from storage.ingest import ClaimedEvent, NewEvent
 from storage.outbox import ClaimedMessage
 
 log = logging.getLogger(__name__)
@@ -151,8 +155,13 @@ class ZaloBotChannel:
         webhook_url: str,
         secret: str,
         base_url: str,
+        *,
+        ingest: IngestQueue | None = None,
+        commune_id: str = "",
     ) -> None:
         self.engine = engine
+        self.ingest = ingest
+        self.commune_id = commune_id or engine.services.commune_id
         self.webhook_url = webhook_url
         self.secret = secret
         self.api = ZaloBotApi(base_url, token)
@@ -164,28 +173,58 @@ class ZaloBotChannel:
     def mode(self) -> str:
         return "webhook" if self.webhook_url else "polling"
 
-    async def handle(self, data: dict[str, Any]) -> bool:
+    def _inbound(self, data: dict[str, Any]) -> Inbound | None:
         name, inbound = parse_update(data)
         if inbound is None:
             log.info("Zalo Bot: bỏ qua sự kiện '%s'", name[:64] or "?")
-            return False
+            return None
         # A typed number or a choice's exact words stand for that choice (no buttons here).
-        inbound = dataclasses.replace(
+        return dataclasses.replace(
             clean_inbound(inbound), maybe_label=True, capabilities=CAPABILITIES
         )
+
+    async def handle(self, data: dict[str, Any]) -> bool:
+        inbound = self._inbound(data)
+        if inbound is None:
+            return False
         await self.engine.handle(inbound)
         return True
 
     async def webhook(self, request: web.Request) -> web.Response:
+        """Secret check, store the update (one INSERT, UNIQUE on its id), 200 at once."""
         if not self.webhook_url or not secret_ok(
             request.headers.get(SECRET_HEADER, ""), self.secret
         ):
             return forbidden()
-        data = parse_object(await request.read())
+        raw = await request.read()
+        data = parse_object(raw)
         if data is None:
             return malformed()
-        await self.handle(data)
-        return web.json_response({"ok": True})
+        if self.ingest is None:
+            await self.handle(data)
+            return web.json_response({"ok": True})
+        try:
+            inbound = self._inbound(data)
+            payload = raw.decode("utf-8")
+        except Exception as err:  # a shape we cannot read must not be resent forever
+            log.warning("Zalo Bot: bỏ qua một cập nhật không đọc được (%s)", type(err).__name__)
+            return web.json_response({"ok": True})
+        if inbound is None:
+            return web.json_response({"ok": True})
+        key = inbound.external_id or event_key(raw)
+        stored = await self.ingest.store(
+            NewEvent(self.commune_id, CHANNEL, key, inbound.user_key, payload)
+        )
+        return web.json_response({"ok": True, "duplicate": not stored})
+
+    async def process(self, event: ClaimedEvent) -> None:
+        """A stored update, processed by the ingest worker."""
+        data = parse_object(event.payload.encode("utf-8"))
+        inbound = self._inbound(data) if data is not None else None
+        if inbound is not None:
+            await self.engine.handle(
+                dataclasses.replace(inbound, external_id=inbound.external_id or event.external_id)
+            )
 
     async def _connect(self) -> None:
         delay = 5.0

@@ -19,6 +19,7 @@ from storage.models.council import CouncilMeeting, CouncilSession
 from storage.models.files import StoredFile
 from storage.models.followup import MailMessage, StaffReminder
 from storage.models.handoff import HandoffConversation, HandoffMessage
+from storage.models.ingest import WebhookEvent
 from storage.models.knowledge import KnowledgeChange, KnowledgeEntry
 from storage.models.people import ChannelIdentity, Citizen, Commune
 from storage.models.petitions import Petition, PetitionAttachment, PetitionEvent, PetitionFollower
@@ -63,6 +64,7 @@ __all__ = [
     "StoredFile",
     "UTCDateTime",
     "UnansweredQuestion",
+    "WebhookEvent",
     "ZnsNotice",
     "utcnow",
 ]

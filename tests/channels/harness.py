@@ -74,7 +74,9 @@ def zalo_env(fake: FakeZalo, pair: tuple[str, str] | None = None, **extra: str) 
 
 
 async def flush(runtime: Runtime, rounds: int = 20) -> None:
-    """Let the delivery worker send everything that is due now."""
+    """Let the ingest worker process the stored webhook events, then the delivery worker send
+    everything that is due now."""
+    await runtime.ingest.drain()
     for _ in range(rounds):
         if not await runtime.worker.run_once():
             return
@@ -155,7 +157,9 @@ class TelegramBot:
 
     async def post(self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET):
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        return await self.client.post("/webhook/telegram", json=update, headers=headers)
+        response = await self.client.post("/webhook/telegram", json=update, headers=headers)
+        await self.runtime.ingest.drain()  # the worker's part, run here (no background tasks)
+        return response
 
     async def deliver(self, update: dict[str, Any]) -> None:
         """Hand one update to the bot and wait until the engine has recorded it."""
@@ -246,7 +250,9 @@ class ZaloOA:
 
     async def post(self, body: dict[str, Any]):
         raw, headers = zl.encode(body)
-        return await self.client.post("/webhook/zalo", data=raw, headers=headers)
+        response = await self.client.post("/webhook/zalo", data=raw, headers=headers)
+        await self.runtime.ingest.drain()  # the worker's part, run here (no background tasks)
+        return response
 
     def chat(self, user_id: str | None = None) -> ZaloChat:
         return ZaloChat(self, user_id)

@@ -91,10 +91,14 @@ async def test_zalos_empty_registration_post_gets_200(zalo) -> None:
 
 
 async def test_malformed_bodies_are_400(zalo) -> None:
+    """Signed garbage is a 400; unsigned garbage is refused before it is even parsed (403)."""
     for data in (b"{not json", b"[1,2,3]", b"\xff\xfe"):
         response = await zalo.client.post(
             "/webhook/zalo", data=data, headers={"X-ZEvent-Signature": "mac=00"}
         )
+        assert response.status == 403
+        signed = {"X-ZEvent-Signature": zl.sign(data, zl.APP_ID, "")}
+        response = await zalo.client.post("/webhook/zalo", data=data, headers=signed)
         assert response.status == 400
     assert await _count(zalo.runtime, InboundEvent) == 0
 

@@ -1,7 +1,7 @@
 """the council cycle: sessions, meetings, and the petition's summary, session, meeting, group
 
 Revision ID: 0013_council
-Revises: 0009_security
+Revises: 0011_ingest
 Create Date: 2026-12-02 15:00:00
 
 Sessions (kỳ họp) and the meetings that feed them (TXCT, citizen reception, thematic) get their
@@ -18,7 +18,7 @@ from alembic import op
 from storage.models.base import UTCDateTime
 
 revision: str = "0013_council"
-down_revision: str | None = "0009_security"
+down_revision: str | None = "0011_ingest"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
