@@ -139,7 +139,10 @@ async def write(
     if not planned:
         return
     session.add_all([row for _, row, _, _ in planned])
-    await session.flush()  # the rows' ids, for the offered record of pushes
+    if any(push for _, _, _, push in planned):
+        # The rows' ids, for the offered record of pushes (whether one was delivered yet). A
+        # message's replies need none: their rows go out with the commit's one flush.
+        await session.flush()
     by_identity: dict[int, list[tuple[Reply, int | None, bool]]] = {}
     for identity_id, row, reply, push in planned:
         if identity_id is not None:
