@@ -156,7 +156,8 @@ def xlsx_rows(body: bytes) -> int:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(body), read_only=True)
-    return book["Danh sách kiến nghị"].max_row - 1
+    # A streamed (write-only) sheet has no <dimension>: count the rows themselves.
+    return sum(1 for _ in book["Danh sách kiến nghị"].iter_rows(min_row=2, values_only=True))
 
 
 async def timed(

@@ -58,15 +58,19 @@ async def period_counts(
     *,
     committee: str | None = None,
 ) -> PeriodCounts:
-    """Counts by status, category, committee, village and intake channel for one period."""
-    result = PeriodCounts()
-    for name in DIMENSIONS:
-        column = getattr(Petition, name)
-        stmt = _scope(select(column, func.count(Petition.id)), commune_id, committee)
-        stmt = stmt.where(Petition.created_at >= start, Petition.created_at < end).group_by(column)
-        rows = (await session.execute(stmt)).all()
-        result.by[name] = {key: int(count) for key, count in rows}
-    result.total = sum(result.by["status"].values())
+    """Counts by status, category, committee, village and intake channel for one period.
+
+    One scan of the period, grouped by all five at once (a few thousand combinations at most:
+    statuses × categories × villages × channels), summed per dimension here — instead of one
+    scan per dimension."""
+    columns = [getattr(Petition, name) for name in DIMENSIONS]
+    stmt = _scope(select(*columns, func.count(Petition.id)), commune_id, committee)
+    stmt = stmt.where(Petition.created_at >= start, Petition.created_at < end).group_by(*columns)
+    result = PeriodCounts(by={name: {} for name in DIMENSIONS})
+    for *keys, count in (await session.execute(stmt)).all():
+        for name, key in zip(DIMENSIONS, keys, strict=True):
+            result.by[name][key] = result.by[name].get(key, 0) + int(count)
+        result.total += int(count)
     return result
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -50,42 +50,41 @@ _DEFERRED = (
 )
 
 
-def _statement(commune_id: str, channel: str, external_user_id: str):  # type: ignore[no-untyped-def]
-    return (
-        select(ChannelIdentity, ConversationState, _AWAITING, _DEFERRED)
-        .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
-        .where(
-            ChannelIdentity.commune_id == commune_id,
-            ChannelIdentity.channel == channel,
-            ChannelIdentity.external_user_id == external_user_id,
-        )
-        .with_for_update(of=ConversationState)
-        .execution_options(populate_existing=True)
+# Built once: no statement construction or cache-key generation per message (the values are
+# bound parameters).
+_SENDER = (
+    select(ChannelIdentity, ConversationState, _AWAITING, _DEFERRED)
+    .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+    .where(
+        ChannelIdentity.commune_id == bindparam("commune_id"),
+        ChannelIdentity.channel == bindparam("channel"),
+        ChannelIdentity.external_user_id == bindparam("external_user_id"),
     )
+    .with_for_update(of=ConversationState)
+    .execution_options(populate_existing=True)
+)
+_IDENTITY_ID = select(ChannelIdentity.id).where(
+    ChannelIdentity.commune_id == bindparam("commune_id"),
+    ChannelIdentity.channel == bindparam("channel"),
+    ChannelIdentity.external_user_id == bindparam("external_user_id"),
+)
 
 
 async def lock_sender(
     session: AsyncSession, commune_id: str, channel: str, external_user_id: str
 ) -> LockedSender:
     """The sender's identity and locked state (both created on first contact)."""
-    stmt = _statement(commune_id, channel, external_user_id)
-    row = (await session.execute(stmt)).one_or_none()
+    key = {"commune_id": commune_id, "channel": channel, "external_user_id": external_user_id}
+    row = (await session.execute(_SENDER, key)).one_or_none()
     if row is None:
         # First contact: insert both rows (a concurrent first message's win is fine), then the
         # same statement locks them.
-        key = {"commune_id": commune_id, "channel": channel, "external_user_id": external_user_id}
         identity_id = await insert_ignore(session, ChannelIdentity, key, list(key))
         if identity_id is None:
-            identity_id = (
-                await session.execute(
-                    select(ChannelIdentity.id).where(
-                        *(getattr(ChannelIdentity, k) == v for k, v in key.items())
-                    )
-                )
-            ).scalar_one()
+            identity_id = (await session.execute(_IDENTITY_ID, key)).scalar_one()
         await insert_ignore(
             session, ConversationState, {"identity_id": identity_id, "data": {}}, ["identity_id"]
         )
-        row = (await session.execute(stmt)).one()
+        row = (await session.execute(_SENDER, key)).one()
     identity, state, awaiting, deferred = row
     return LockedSender(identity, state, bool(awaiting), bool(deferred))
