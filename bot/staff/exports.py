@@ -2,7 +2,7 @@
 
 The same numbers as the reports page (``bot.staff.reports``), and every petition of the period
 and every overdue one — no row cap: the rows are read in keyset pages (``storage.reports``) and
-written as they come, the XLSX by ``bot.staff.xlsx_book`` in a worker thread (to a temporary
+written as they come, the XLSX by ``bot.xlsx_book`` in a child process (to a temporary
 file, then sent in chunks), the CSV straight into the response; the event loop only fetches
 pages, so chat and ``/healthz`` keep answering during a year's export. Cells a council office can
 paste: STT, real dates and numbers, the staff summary where the schema has one, the citizen's
@@ -44,14 +44,14 @@ from bot.staff.reports import (
     parse_period,
 )
 from bot.staff.roles import StaffUser
-from bot.staff.xlsx_book import FORMULA_STARTS, Bold, Column, Percent, StreamedBook, xlsx_text
+from bot.xlsx_book import FORMULA_STARTS, Bold, BookProcess, Column, Percent, xlsx_text
 from handlers.workflow import calendar
 from knowledge.profile import CommuneProfile
 from storage import reports as reports_repo
 
 __all__ = ["FORMULA_STARTS", "LIST_HEADERS", "export_csv", "export_xlsx", "xlsx_text"]
 
-PAGE_ROWS = 2000  # rows read per database round trip and written per worker-thread call
+PAGE_ROWS = 1000  # rows read per database round trip and sent to the writer at once
 CHUNK = 256 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HAS_SUMMARY = reports_repo.SUMMARY_COLUMN is not None
@@ -74,6 +74,7 @@ LIST_COLUMNS = [
     Column("Đánh giá của cử tri", 20),
 ]
 LIST_HEADERS = ["STT", *(c.header for c in LIST_COLUMNS)]
+SUMMARY_COLUMNS = [Column("Chỉ tiêu", 48), Column("Số lượng", 14), Column("", 10)]
 LATE_COLUMNS = [
     Column("Mã kiến nghị", 12),
     Column("Hạn trả lời", 13),
@@ -215,25 +216,24 @@ def _overdue_rows(runtime: Any, report: Report, today: dt.date) -> AsyncIterator
 
 
 async def _write_xlsx(runtime: Any, report: Report, labels: Labels, path: str) -> None:
+    """Feed the child process that writes the workbook, a page at a time."""
     profile = runtime.profile
     today = calendar.vn_today(report.generated_at)
-    book = await asyncio.to_thread(StreamedBook)
-    summary = await asyncio.to_thread(
-        book.sheet, "Tổng hợp", [Column("Chỉ tiêu", 48), Column("Số lượng", 14), Column("", 10)],
-        stt=False,
-    )  # fmt: skip
-    await asyncio.to_thread(book.append, summary, _summary_lines(report, profile))
-    listing = await asyncio.to_thread(book.sheet, "Danh sách kiến nghị", LIST_COLUMNS)
-    async for rows in _period_rows(runtime, report):
-        await asyncio.to_thread(
-            book.append, listing, (_list_row(row, profile, labels) for row in rows)
-        )
-    late = await asyncio.to_thread(book.sheet, "Quá hạn", LATE_COLUMNS)
-    async for rows in _overdue_rows(runtime, report, today):
-        await asyncio.to_thread(
-            book.append, late, (_late_row(row, profile, labels, today) for row in rows)
-        )
-    await asyncio.to_thread(book.save, path)
+    book = BookProcess(path)
+    try:
+        await book.sheet("Tổng hợp", SUMMARY_COLUMNS, stt=False)
+        await book.append("Tổng hợp", _summary_lines(report, profile))
+        await book.sheet("Danh sách kiến nghị", LIST_COLUMNS)
+        async for rows in _period_rows(runtime, report):
+            await book.append(
+                "Danh sách kiến nghị", [_list_row(row, profile, labels) for row in rows]
+            )
+        await book.sheet("Quá hạn", LATE_COLUMNS)
+        async for rows in _overdue_rows(runtime, report, today):
+            await book.append("Quá hạn", [_late_row(row, profile, labels, today) for row in rows])
+        await book.save()
+    finally:
+        await book.close()
 
 
 async def _send_file(
