@@ -253,8 +253,9 @@ async def petition_rows_page(
     )
     if after is not None:
         at, last_id = after
-        stmt = stmt.where(
-            or_(Petition.created_at > at, and_(Petition.created_at == at, Petition.id > last_id))
+        stmt = stmt.where(  # the first condition lets the index on created_at start at the page
+            Petition.created_at >= at,
+            or_(Petition.created_at > at, and_(Petition.created_at == at, Petition.id > last_id)),
         )
     stmt = stmt.order_by(Petition.created_at, Petition.id).limit(size)
     return list((await session.execute(stmt)).all())
@@ -296,7 +297,8 @@ async def awaiting_page(
     if after is not None:
         due, last_id = after
         stmt = stmt.where(
-            or_(Petition.due_date > due, and_(Petition.due_date == due, Petition.id > last_id))
+            Petition.due_date >= due,
+            or_(Petition.due_date > due, and_(Petition.due_date == due, Petition.id > last_id)),
         )
     stmt = stmt.order_by(Petition.due_date, Petition.id).limit(size)
     return list((await session.execute(stmt)).all())
