@@ -51,7 +51,7 @@ from storage import reports as reports_repo
 
 __all__ = ["FORMULA_STARTS", "LIST_HEADERS", "export_csv", "export_xlsx", "xlsx_text"]
 
-PAGE_ROWS = 1000  # rows read per database round trip and sent to the writer at once
+PAGE_ROWS = 250  # rows per read and per message to the writer: short turns of the event loop
 CHUNK = 256 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HAS_SUMMARY = reports_repo.SUMMARY_COLUMN is not None
