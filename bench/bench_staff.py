@@ -113,6 +113,7 @@ class HealthPoller:
     def __init__(self, url: str) -> None:
         self.url, self.worst, self.failures, self._stop = url, 0.0, 0, asyncio.Event()
         self.answered = 0
+        self.waits: list[float] = []
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=120)
@@ -126,6 +127,7 @@ class HealthPoller:
                 except (aiohttp.ClientError, TimeoutError):
                     self.failures += 1
                 self.worst = max(self.worst, time.monotonic() - t0)
+                self.waits.append(time.monotonic() - t0)
                 self.answered += 1
                 await asyncio.sleep(0.02)
 
@@ -137,6 +139,14 @@ class HealthPoller:
 
     def reset(self) -> None:
         self.worst = 0.0
+        self.waits = []
+
+    def spread(self) -> str:
+        """p50 / p99 of the waits, and how many took over 100 ms."""
+        waits = sorted(self.waits) or [0.0]
+        p50, p99 = waits[len(waits) // 2], waits[min(len(waits) - 1, int(len(waits) * 0.99))]
+        slow = sum(1 for w in waits if w > 0.1)
+        return f"p50 {p50 * 1000:.0f} / p99 {p99 * 1000:.0f} ms, {slow}/{len(waits)} over 100 ms"
 
     def stop(self) -> None:
         self._stop.set()
@@ -156,7 +166,8 @@ def xlsx_rows(body: bytes) -> int:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(body), read_only=True)
-    return book["Danh sách kiến nghị"].max_row - 1
+    # A streamed (write-only) sheet has no <dimension>: count the rows themselves.
+    return sum(1 for _ in book["Danh sách kiến nghị"].iter_rows(min_row=2, values_only=True))
 
 
 async def timed(
@@ -203,6 +214,9 @@ async def one_database(bench: Bench, kind: str, count: int) -> list[str]:
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as http:
         await login(http, bot.url, username, password)
+        poller.reset()
+        await asyncio.sleep(10)  # the machine's own noise: /healthz with nothing else running
+        print(f"idle, 10 s: worst /healthz wait {poller.worst * 1000:.0f} ms; {poller.spread()}")
         for label, path in pages:
             rss_before, _ = bot.memory_kb()
             status, took, body, worst, peak = await timed(http, bot, path, poller)
@@ -213,6 +227,7 @@ async def one_database(bench: Bench, kind: str, count: int) -> list[str]:
                 f"{label:<20} HTTP {status} in {took:6.2f} s, {len(body) / 1024:8.0f} KiB; "
                 f"worst /healthz wait {worst * 1000:6.0f} ms; "
                 f"RSS {rss_before // 1024} MiB before, {peak // 1024} MiB at most in it{extra}",
+                f"\n{'':20} /healthz during it: {poller.spread()}",
                 flush=True,
             )
             rows.append(

@@ -126,8 +126,12 @@ class Context(Txn):
         state: ConversationState,
         now: dt.datetime,
         inbound_event_id: int | None = None,
+        may_await_answer: bool = True,
     ) -> None:
         super().__init__(session=session, services=services, now=now)
+        # False when no petition of this sender waits for their answer (known from the one
+        # statement that locked their state): the follow-up interceptor then reads nothing.
+        self.may_await_answer = may_await_answer
         self.routing = routing
         self.inbound = inbound
         self.identity = identity

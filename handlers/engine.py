@@ -17,7 +17,7 @@ from handlers.context import Context, Services
 from handlers.registry import Registry
 from handlers.sanitize import clean_inbound
 from handlers.types import Inbound, Reply
-from storage import conversations, identities, inbound, outbox, unanswered
+from storage import conversations, inbound, outbox, senders, unanswered
 from storage.communes import ensure_commune
 from storage.db import Database
 from storage.models import ChannelIdentity
@@ -60,10 +60,21 @@ class Engine:
         commune_id = message.commune_id or self.services.commune_id
         now = self.services.clock()
         async with self.db.write() as session:
+            # One statement: the identity, its locked state, and whether a petition waits for
+            # their answer or a deferred message for their next one (``storage.senders``).
+            sender = await senders.lock_sender(
+                session, commune_id, message.channel, message.user_key
+            )
+            identity, state = sender.identity, sender.state
             event_id = None
             if message.external_id:
                 event_id = await inbound.record_inbound(
-                    session, commune_id, message.channel, message.external_id, now
+                    session,
+                    commune_id,
+                    message.channel,
+                    message.external_id,
+                    now,
+                    identity_id=identity.id,
                 )
                 if event_id is None:
                     previous = await inbound.find_inbound(
@@ -75,17 +86,13 @@ class Engine:
                         duplicate=True,
                         inbound_event_id=previous,
                     )
-            identity = await identities.get_or_create_identity(
-                session, commune_id, message.channel, message.user_key
-            )
-            if event_id is not None:
-                await inbound.set_inbound_identity(session, event_id, identity.id)
-            state = await conversations.lock_state(session, identity.id)
             identity.last_inbound_at = now
             if not identity.active and message.event != "unfollow":
                 identity.active = True
                 identity.blocked_at = None
-            await outbox.requeue_deferred(session, identity.id, now)
+            requeued = (
+                await outbox.requeue_deferred(session, identity.id, now) if sender.deferred else 0
+            )
 
             ctx = Context(
                 session=session,
@@ -96,11 +103,20 @@ class Engine:
                 state=state,
                 now=now,
                 inbound_event_id=event_id,
+                may_await_answer=sender.awaiting_answer,
             )
             await router.dispatch(ctx, self.registry)
+            # The worker is woken only for rows it has to send: a web reply is in the response.
+            to_send = bool(
+                requeued
+                or ctx.out.pushes
+                or ctx.out.notices
+                or (ctx.replies and not ctx.capabilities.inline_replies)
+            )
             await self._save(ctx)
             replies = list(ctx.replies)
-        self._committed()
+        if to_send:
+            self._committed()
         return HandleResult(replies=replies, inbound_event_id=event_id)
 
     async def _save(self, ctx: Context) -> None:

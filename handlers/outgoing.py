@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from handlers import offered_buttons
 from handlers.capabilities import Capabilities
 from handlers.types import Reply
 from storage import conversations, outbox
+from storage import replies as replies_store
 from storage.models import ChannelIdentity, ConversationState, OutboxMessage
 
 CHOICES_BEFORE = "_choices_before"  # numbered choices earlier in the same answer (no buttons)
@@ -92,6 +93,7 @@ async def write(
 ) -> None:
     """Add the outbox rows and the offered-button records for everything collected."""
     planned: list[tuple[int | None, OutboxMessage, Reply, bool]] = []
+    reply_rows: list[dict[str, Any]] = []  # the sender's replies: one Core INSERT
     if sender is not None:
         identity = sender.identity
         numbered = capabilities.get(identity.channel, Capabilities()).numbered_choices
@@ -101,18 +103,25 @@ async def write(
             if numbered and before:
                 body[CHOICES_BEFORE] = before
             before += _numbered(reply)
-            row = outbox.new_message(
-                commune_id=commune_id,
-                channel=identity.channel,
-                recipient=identity.external_user_id,
-                identity_id=identity.id,
-                body=body,
-                now=now,
-                kind="reply",
-                status=outbox.SENT if sender.inline else outbox.PENDING,
-                inbound_event_id=sender.inbound_event_id,
+            reply_rows.append(
+                replies_store.reply_values(
+                    commune_id=commune_id,
+                    channel=identity.channel,
+                    recipient=identity.external_user_id,
+                    identity_id=identity.id,
+                    body=body,
+                    now=now,
+                    inline=sender.inline,
+                    inbound_event_id=sender.inbound_event_id,
+                )
             )
-            planned.append((identity.id, row, reply, False))
+        if reply_rows:
+            # The buttons first: the INSERT's autoflush then writes the state once, and the
+            # replies get lower ids than any push below (a recipient's messages leave in order).
+            offered_buttons.record(
+                sender.state, [(reply, None, False) for reply in replies or []], batches=True
+            )
+            await replies_store.insert_replies(session, reply_rows)
     for push in out.pushes:
         row = outbox.new_message(
             commune_id=commune_id,
@@ -137,6 +146,8 @@ async def write(
         )
         planned.append((None, row, notice.reply, True))
     if not planned:
+        out.pushes.clear()
+        out.notices.clear()
         return
     session.add_all([row for _, row, _, _ in planned])
     await session.flush()  # the rows' ids, for the offered record of pushes
@@ -150,10 +161,7 @@ async def write(
             state = sender.state
         else:
             state = await conversations.lock_state(session, identity_id)
-        replies_part = [s for s in sent if not s[2]]
         pushes_part = [s for s in sent if s[2]]
-        if replies_part:
-            offered_buttons.record(state, replies_part, batches=True)
         if pushes_part:
             offered_buttons.record(state, pushes_part, batches=False)
     out.pushes.clear()

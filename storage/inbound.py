@@ -12,18 +12,28 @@ from storage.upsert import insert_ignore
 
 
 async def record_inbound(
-    session: AsyncSession, commune_id: str, channel: str, external_id: str, now: dt.datetime
+    session: AsyncSession,
+    commune_id: str,
+    channel: str,
+    external_id: str,
+    now: dt.datetime,
+    *,
+    identity_id: int | None = None,
 ) -> int | None:
-    """Record a received message; None when (channel, external_id) was seen before."""
+    """Record a received message (with its sender, when known: no second statement); None when
+    (channel, external_id) was seen before."""
+    values = {
+        "commune_id": commune_id,
+        "channel": channel,
+        "external_id": external_id,
+        "received_at": now,
+    }
+    if identity_id is not None:
+        values["identity_id"] = identity_id
     return await insert_ignore(
         session,
         InboundEvent,
-        {
-            "commune_id": commune_id,
-            "channel": channel,
-            "external_id": external_id,
-            "received_at": now,
-        },
+        values,
         ["channel", "external_id"],
     )
 

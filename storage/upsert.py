@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
 async def insert_ignore(
@@ -33,11 +36,16 @@ async def insert_ignore(
                 row[column.name] = default.arg(None)
             elif default.is_scalar:
                 row[column.name] = default.arg
-    stmt = (
-        module.insert(table)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=list(conflict_columns))
-        .returning(pk)
-    )
-    result = await session.execute(stmt)
+    key = (dialect, table.name, tuple(conflict_columns), tuple(sorted(row)))
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        # Built once per shape, values bound per call: no construction or cache key each time.
+        stmt = (
+            module.insert(table)
+            .values({name: bindparam(name) for name in row})
+            .on_conflict_do_nothing(index_elements=list(conflict_columns))
+            .returning(pk)
+        )
+        _STATEMENTS[key] = stmt
+    result = await session.execute(stmt, row)
     return result.scalar_one_or_none()

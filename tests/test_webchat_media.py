@@ -101,7 +101,9 @@ async def test_bad_uploads_are_refused_in_vietnamese(runtime, client) -> None:
     assert empty.status == 400
     nobody = await _upload(client, "bad user!", jpeg_with_gps())
     assert nobody.status == 400
-    wrong = await client.post("/api/chat", json={"user_id": "web-location-user-0000001", "location": {"latitude": 99}})
+    wrong = await client.post(
+        "/api/chat", json={"user_id": "web-location-user-0000001", "location": {"latitude": 99}}
+    )
     assert wrong.status == 400 and "latitude" in (await wrong.json())["error"]
     async with runtime.db.read() as session:
         assert (await session.execute(select(StoredFile))).first() is None

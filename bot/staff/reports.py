@@ -129,9 +129,10 @@ class Report:
     on_time: int = 0
     late: int = 0
     no_due: int = 0
-    overdue: list[dict[str, Any]] = field(default_factory=list)
-    nearly: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[Any] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)  # the first PAGE
+    nearly: list[dict[str, Any]] = field(default_factory=list)  # the first PAGE
+    overdue_total: int = 0
+    nearly_total: int = 0
     labels: Labels | None = None
 
     @property
@@ -160,32 +161,64 @@ def answered_on_time(answered_at: dt.datetime | None, due: dt.date | None) -> bo
     return calendar.vn_today(answered_at) <= due
 
 
-async def build_report(
-    runtime: Any, period: Period, user: StaffUser, *, with_rows: bool = False
-) -> Report:
+PAGE = 200  # overdue / due-soon petitions listed on the page; the exports list them all
+
+
+def _late_item(
+    row: Any, profile: CommuneProfile, today: dt.date, user: StaffUser
+) -> dict[str, Any]:
+    text = petition_text(row.content, row, user)
+    return {
+        "code": row.code,
+        "due": row.due_date,
+        "status": row.status,
+        "category": present.category_name(profile, row.category),
+        "committee": present.committee_name(profile, row.committee),
+        "forwarded_to": row.forwarded_to or "",
+        "days_late": calendar.working_days_between(row.due_date, today, profile.petitions.holidays)
+        if row.due_date
+        else 0,
+        "excerpt": text[:120] + ("…" if len(text) > 120 else ""),
+    }
+
+
+def deadline_window(profile: CommuneProfile, today: dt.date) -> tuple[dt.date, dt.date]:
+    """(last day that is overdue, last day that is due soon), as ``calendar.deadline_flags``."""
+    horizon = calendar.nearly_overdue_horizon(
+        today, profile.petitions.holidays, profile.petitions.nearly_overdue_working_days
+    )
+    return today - dt.timedelta(days=1), horizon
+
+
+async def build_report(runtime: Any, period: Period, user: StaffUser) -> Report:
+    """The period's figures, all computed in SQL, and the first ``PAGE`` overdue and due-soon
+    petitions (``overdue_total`` / ``nearly_total`` say how many there are in all)."""
     profile = runtime.profile
     now = runtime.clock()
     today = calendar.vn_today(now)
     scope = user.scope_committee
+    last_overdue, horizon = deadline_window(profile, today)
     async with runtime.db.read() as session:
         counts = await reports_repo.period_counts(
             session, profile.id, period.start_utc, period.end_utc, committee=scope
         )
-        answered = await reports_repo.answered_in_period(
+        answered = await reports_repo.answered_figures(
             session, profile.id, period.start_utc, period.end_utc, committee=scope
         )
-        horizon = calendar.nearly_overdue_horizon(
-            today, profile.petitions.holidays, profile.petitions.nearly_overdue_working_days
+        overdue_total, nearly_total = await reports_repo.deadline_counts(
+            session, profile.id, present.AWAITING, today, horizon, committee=scope
         )
-        late_rows = await reports_repo.awaiting_due_by(
-            session, profile.id, present.AWAITING, horizon, committee=scope
+        overdue_rows = await reports_repo.awaiting_page(
+            session, profile.id, present.AWAITING, last_overdue, committee=scope, size=PAGE
         )
-        rows = (
-            await reports_repo.petitions_in_period(
-                session, profile.id, period.start_utc, period.end_utc, committee=scope
-            )
-            if with_rows
-            else []
+        nearly_rows = await reports_repo.awaiting_page(
+            session,
+            profile.id,
+            present.AWAITING,
+            horizon,
+            due_from=today,
+            committee=scope,
+            size=PAGE,
         )
     labels = Labels.of(runtime.texts)
     report = Report(
@@ -207,36 +240,14 @@ async def build_report(
             }
             for key, count in items
         ]
-    for row in answered:
-        verdict = answered_on_time(row.answered_at, row.due_date)
-        report.answered += 1
-        if verdict is None:
-            report.no_due += 1
-        elif verdict:
-            report.on_time += 1
-        else:
-            report.late += 1
-    for petition in late_rows:
-        overdue, nearly = present.flags(petition, profile, now)
-        item = {
-            "code": petition.code,
-            "due": petition.due_date,
-            "status": petition.status,
-            "category": present.category_name(profile, petition.category),
-            "committee": present.committee_name(profile, petition.committee),
-            "forwarded_to": petition.forwarded_to or "",
-            "days_late": calendar.working_days_between(
-                petition.due_date, today, profile.petitions.holidays
-            )
-            if petition.due_date
-            else 0,
-            "excerpt": _excerpt(petition_text(petition.content, petition, user), 120),
-        }
-        if overdue:
-            report.overdue.append(item)
-        elif nearly:
-            report.nearly.append(item)
-    report.rows = list(rows)
+    report.answered = answered.answered
+    report.on_time = answered.on_time
+    report.late = answered.late
+    report.no_due = answered.no_due
+    report.overdue = [_late_item(row, profile, today, user) for row in overdue_rows]
+    report.nearly = [_late_item(row, profile, today, user) for row in nearly_rows]
+    report.overdue_total = overdue_total
+    report.nearly_total = nearly_total
     return report
 
 

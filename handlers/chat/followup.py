@@ -248,7 +248,7 @@ async def answer_interceptor(ctx: Context) -> bool | Inbound:
     message free to be one.
     """
     msg = ctx.inbound
-    if ctx.flow or msg.event:
+    if ctx.flow or msg.event or not ctx.may_await_answer:
         return False
     pending = await repo.awaiting_answer(ctx.session, ctx.commune_id, ctx.identity.id)
     waiting = None

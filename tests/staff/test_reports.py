@@ -115,10 +115,11 @@ async def test_excel_export_has_vietnamese_headers_and_never_runs_formulas(
         assert book.sheetnames == ["Tổng hợp", "Danh sách kiến nghị", "Quá hạn"]
         summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True)}
         assert summary["Tổng số kiến nghị tiếp nhận trong kỳ"] == 4
-        assert summary["Tỷ lệ trả lời đúng hạn"] == "50,0%"
+        assert summary["Tỷ lệ trả lời đúng hạn"] == 0.5  # a number, shown as 50.0%
         listing = list(book["Danh sách kiến nghị"].iter_rows(values_only=True))
         assert list(listing[0]) == LIST_HEADERS
-        assert {row[0] for row in listing[1:]} == {
+        assert [row[0] for row in listing[1:]] == [1, 2, 3, 4]  # STT
+        assert {row[1] for row in listing[1:]} == {
             codes["on_time"],
             codes["late"],
             codes["overdue"],
@@ -128,10 +129,12 @@ async def test_excel_export_has_vietnamese_headers_and_never_runs_formulas(
             c for row in book["Danh sách kiến nghị"].iter_rows() for c in row if c.value == FORMULA
         )
         assert cell.data_type == "s"  # text, not a formula
-        on_time = next(r for r in listing if r[0] == codes["on_time"])
-        assert on_time[12] == "Đúng hạn" and on_time[11] == "16/11/2026"
+        on_time = next(r for r in listing if r[1] == codes["on_time"])
+        col = LIST_HEADERS.index
+        assert on_time[col("Trả lời đúng hạn")] == "Đúng hạn"
+        assert on_time[col("Ngày trả lời")] == dt.datetime(2026, 11, 16)  # a date cell
         late_sheet = list(book["Quá hạn"].iter_rows(values_only=True))
-        assert late_sheet[1][0] == codes["overdue"] and late_sheet[1][2] == 2
+        assert late_sheet[1][1] == codes["overdue"] and late_sheet[1][3] == 2
         everything = str([list(ws.iter_rows(values_only=True)) for ws in book.worksheets])
         assert "0912345678" not in everything  # no personal data in exports
     finally:
@@ -150,9 +153,10 @@ async def test_csv_export_opens_in_excel_with_vietnamese_text(
         assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Vietnamese correctly
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         assert rows[0] == LIST_HEADERS
-        school = next(r for r in rows if r[0] == codes["school"])
-        assert school[6] == "'" + FORMULA  # written so Excel shows it, never evaluates it
-        assert school[3] == "Giáo dục, y tế"
+        school = next(r for r in rows if r[1] == codes["school"])
+        assert school[7] == "'" + FORMULA  # written so Excel shows it, never evaluates it
+        assert school[4] == "Giáo dục, y tế"
+        assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
     finally:
         await agent.close()
 
@@ -170,7 +174,7 @@ async def test_a_committee_reports_on_its_own_petitions(
         )
         response = await agent.get("/staff/reports.csv?period=month&month=2026-11")
         rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
-        assert [r[0] for r in rows[1:]] == [codes["school"]]
+        assert [r[1] for r in rows[1:]] == [codes["school"]]
     finally:
         await agent.close()
 

@@ -1,0 +1,55 @@
+"""The replies to one message, added to the outbox in one Core INSERT (the hot path).
+
+Every message's replies become outbox rows (a web reply already answered in the HTTP response is
+stored as ``sent``: a redelivered message gets it back). Built as ORM objects they cost a unit of
+work at the commit; here they are plain values inserted by one statement built once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+from storage.outbox import PENDING, SENT
+
+_INSERT = insert(OutboxMessage.__table__)
+
+
+def reply_values(
+    *,
+    commune_id: str,
+    channel: str,
+    recipient: str,
+    identity_id: int,
+    body: dict[str, Any],
+    now: dt.datetime,
+    inline: bool,
+    inbound_event_id: int | None,
+) -> dict[str, Any]:
+    """One reply row, as ``storage.outbox.new_message`` would make it (kind ``reply``)."""
+    status = SENT if inline else PENDING
+    return {
+        "commune_id": commune_id,
+        "channel": channel,
+        "recipient": recipient,
+        "identity_id": identity_id,
+        "inbound_event_id": inbound_event_id,
+        "petition_id": None,
+        "kind": "reply",
+        "body": body,
+        "status": status,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "sent_at": now if status == SENT else None,
+    }
+
+
+async def insert_replies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows in order (their ids ascend: they leave in the order they were said)."""
+    if rows:
+        await session.execute(_INSERT, rows)
