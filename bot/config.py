@@ -9,9 +9,7 @@ README's and CONTRACTS.md's.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,15 @@ from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.config_values import (
+    Network,
+    email_address,
+    http_url,
+    networks,
+    positive_int,
+    smtp_url,
+    verification_code,
+)
 from storage.db import DatabaseUrlError, check_url
 
 DEFAULT_DB_FILE = Path("var") / "bot.db"
@@ -27,8 +34,6 @@ DEFAULT_SECRET_KEY_FILE = Path("var") / "secret.key"
 DEFAULT_TRUSTED_PROXIES = "127.0.0.1/32,::1/128"
 # Variables where an empty value means something (no trusted proxy at all), not "unset".
 EMPTY_MEANS_NONE = frozenset({"STAFF_TRUSTED_PROXIES"})
-_CODE_RE = re.compile(r"[A-Za-z0-9_-]{4,128}")
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(ValueError):
@@ -49,42 +54,10 @@ class _Problem(Exception):
         self.problem = problem
 
 
-def verification_code(value: str) -> str | None:
-    """The code from ZALO_SITE_VERIFICATION, given as the code, the file name or the meta tag."""
-    value = value.strip()
-    match = re.search(r'content="([^"]+)"', value)
-    if match:
-        value = match.group(1)
-    value = value.removeprefix("zalo_verifier").removesuffix(".html")
-    return value if _CODE_RE.fullmatch(value) else None
-
-
-def _http_url(value: str, *, keep_trailing_slash: bool = False) -> str:
-    """An http(s) URL; a trailing slash is dropped unless the value is a prefix that is
-    concatenated as it is (python-telegram-bot appends the token to its ``base_url``)."""
-    from urllib.parse import urlparse
-
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValueError(f"'{value}' không phải địa chỉ http(s)://… hợp lệ")
-    return value if keep_trailing_slash else value.rstrip("/")
-
-
-def _positive(value: Any) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"'{value}' không phải số nguyên dương") from None
-    if number <= 0:
-        raise ValueError(f"cần số nguyên dương, không phải {number}")
-    return number
-
-
 def _field(default: Any, env: str) -> Any:
     return Field(default=default, validation_alias=AliasChoices(env))
 
 
-SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 # Connections of the request pool kept from admitted messages: the ingest worker's two and the
 # webhooks' one writer.
 RESERVED_CONNECTIONS = 3
@@ -223,12 +196,12 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _url(cls, value: Any) -> str:
-        return _http_url(str(value)) if value else ""
+        return http_url(str(value)) if value else ""
 
     @field_validator("telegram_api_base_url", mode="before")
     @classmethod
     def _prefix_url(cls, value: Any) -> str:
-        return _http_url(str(value), keep_trailing_slash=True)
+        return http_url(str(value), keep_trailing_slash=True)
 
     @field_validator("telegram_webhook_secret", mode="before")
     @classmethod
@@ -281,53 +254,22 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _positive_int(cls, value: Any) -> int:
-        return _positive(value)
+        return positive_int(value)
 
     @field_validator("staff_trusted_proxies", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> tuple[Network, ...]:
-        if isinstance(value, tuple):
-            return value
-        networks: list[Network] = []
-        for part in str(value).split(","):
-            part = part.strip()
-            if not part:
-                continue
-            try:
-                networks.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                raise ValueError(
-                    f"'{part[:60]}' không phải địa chỉ IP hay dải CIDR (phân cách bằng dấu phẩy)"
-                ) from None
-        return tuple(networks)
+        return networks(value)
 
     @field_validator("smtp_url", mode="before")
     @classmethod
     def _smtp_url(cls, value: Any) -> str:
-        from urllib.parse import urlsplit
-
-        text = str(value or "").strip()
-        if not text:
-            return ""
-        parts = urlsplit(text)
-        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
-            raise ValueError(
-                "dạng smtp://máy:cổng, smtp+starttls://tên:mật-khẩu@máy:587 "
-                "hoặc smtps://tên:mật-khẩu@máy:465"
-            )
-        try:
-            parts.port  # noqa: B018 — raises on a port that is not a number
-        except ValueError:
-            raise ValueError("cổng phải là số (ví dụ smtp://127.0.0.1:25)") from None
-        return text
+        return smtp_url(value)
 
     @field_validator("smtp_from", mode="before")
     @classmethod
     def _smtp_from(cls, value: Any) -> str:
-        text = str(value or "").strip()
-        if text and ("@" not in text or "\n" in text or "\r" in text):
-            raise ValueError("một địa chỉ e-mail, ví dụ hdnd@tanphuan.example.vn")
-        return text
+        return email_address(value)
 
     # --- variables that go together ---------------------------------------------------------
 
