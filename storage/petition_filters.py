@@ -36,6 +36,9 @@ class PetitionFilter:
     search_name: str | None = None
     search_phone: str | None = None
     public_only: bool = False  # only petitions staff chose to publish
+    # a council session: (its id, its default window's start or None, end) — the petitions moved
+    # there, and the unmoved ones received in its window (storage.council.petitions_of_session)
+    session_window: tuple[int, dt.datetime | None, dt.datetime] | None = None
 
 
 def filtered(flt: PetitionFilter) -> Select[tuple[Petition]]:
@@ -60,6 +63,12 @@ def filtered(flt: PetitionFilter) -> Select[tuple[Petition]]:
         stmt = stmt.where(Petition.due_date.is_not(None), Petition.due_date >= flt.due_after)
     if flt.public_only:
         stmt = stmt.where(Petition.public_at.is_not(None))
+    if flt.session_window is not None:
+        session_id, start, end = flt.session_window
+        default = and_(Petition.session_id.is_(None), Petition.created_at < end)
+        if start is not None:
+            default = and_(default, Petition.created_at >= start)
+        stmt = stmt.where(or_(Petition.session_id == session_id, default))
     if flt.search_norm or flt.search_name or flt.search_phone:
         stmt = stmt.where(_search(flt))
     return stmt

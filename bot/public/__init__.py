@@ -20,11 +20,14 @@ from aiohttp import web
 from bot.keys import RUNTIME
 from bot.runtime import Runtime
 from handlers import workflow
+from handlers.council import sessions as council_sessions
 from handlers.public_results import public_answer, public_summary
+from handlers.texts.council import CouncilTexts
 from handlers.texts.staff_followup import StaffFollowupTexts
 from handlers.workflow import calendar
+from storage import council as council_repo
 from storage import petitions as repo
-from storage.models import Petition
+from storage.models import CouncilSession, Petition
 from storage.petitions import PetitionFilter
 
 HERE = Path(__file__).parent
@@ -51,9 +54,18 @@ class BadFilter(ValueError):
     """A filter value that does not exist; the message is Vietnamese."""
 
 
-def _filter(runtime: Runtime, query: Any) -> tuple[PetitionFilter, dict[str, str], int]:
+def _filter(
+    runtime: Runtime, query: Any, sessions: list[CouncilSession]
+) -> tuple[PetitionFilter, dict[str, str], int]:
     profile = runtime.profile
-    chosen = {k: (query.get(k) or "").strip()[:60] for k in ("village", "category", "status")}
+    keys = ("village", "category", "status", "session")
+    chosen = {k: (query.get(k) or "").strip()[:60] for k in keys}
+    window = None
+    if chosen["session"]:
+        target = next((r for r in sessions if str(r.id) == chosen["session"]), None)
+        if target is None:
+            raise BadFilter(f"Không có kỳ họp «{chosen['session']}».")
+        window = (target.id, *council_sessions.window_bounds(sessions, target))
     if chosen["village"] and profile.village(chosen["village"]) is None:
         raise BadFilter(f"Không có thôn «{chosen['village']}».")
     if chosen["category"] and profile.category(chosen["category"]) is None:
@@ -70,6 +82,7 @@ def _filter(runtime: Runtime, query: Any) -> tuple[PetitionFilter, dict[str, str
         village=chosen["village"] or None,
         category=chosen["category"] or None,
         statuses=(chosen["status"],) if chosen["status"] else (),
+        session_window=window,
     )
     return flt, chosen, page
 
@@ -112,8 +125,9 @@ def on_time_by_quarter(times: list[tuple[dt.datetime, dt.date | None]]) -> list[
 
 
 async def _load(runtime: Runtime, query: Any) -> dict[str, Any]:
-    flt, chosen, page = _filter(runtime, query)
     async with runtime.db.read() as session:
+        sessions = await council_repo.list_sessions(session, runtime.profile.id)
+        flt, chosen, page = _filter(runtime, query, sessions)
         rows, total = await repo.list_petitions(
             session, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
         )
@@ -124,6 +138,14 @@ async def _load(runtime: Runtime, query: Any) -> dict[str, Any]:
         "page": page,
         "chosen": chosen,
         "on_time": on_time_by_quarter(times),
+        "sessions": [
+            {
+                "id": str(r.id),
+                "label": f"{CouncilTexts.of(runtime.texts).session_in_chat(number=r.number)}"
+                f" ({r.date:%d/%m/%Y})",
+            }
+            for r in sessions
+        ],
     }
 
 
@@ -164,7 +186,9 @@ async def page(request: web.Request) -> web.StreamResponse:
     try:
         context.update(await _load(runtime, request.query))
     except BadFilter as err:
-        context.update(error=str(err), petitions=[], total=0, page=1, on_time=[], chosen={})
+        context.update(
+            error=str(err), petitions=[], total=0, page=1, on_time=[], chosen={}, sessions=[]
+        )
         status = 400
     context["pages"] = max(1, (context["total"] + PER_PAGE - 1) // PER_PAGE)
     html = ENV.get_template("public.html").render(**context)

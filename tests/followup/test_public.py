@@ -141,3 +141,49 @@ async def test_the_office_publishes_from_the_petition_page(
     assert response.status == 303
     _, page = await _call(server, "GET", "/cong-khai")
     assert code not in page
+
+
+async def test_the_public_page_filters_by_council_session(
+    runtime: Any, server: TestServer
+) -> None:
+    """A petition moved to a session is listed under it; an unmoved one under the session its
+    receipt day falls before; an unknown session is a clear 400."""
+    office = await make_account(runtime, "office")
+    token = await make_token(runtime, office.id)
+    moved = await make_petition(runtime, content="Đường thôn 3 cần rải nhựa lại")
+    unmoved = await make_petition(runtime, content="Cần thêm thùng rác ở chợ")
+    ids = []
+    for number, day in ((30, "2027-06-20"), (31, "2027-12-20")):
+        status, body = await _call(
+            server,
+            "POST",
+            "/staff/api/sessions",
+            token,
+            json={"number": number, "term": "khóa XXI", "date": day},
+        )
+        assert status == 201, body
+        ids.append(body["id"])
+    for code in (moved, unmoved):
+        status, body = await _call(
+            server, "POST", f"/staff/api/petitions/{code}/events", token, json={"public": True}
+        )
+        assert status == 200, body
+    status, body = await _call(
+        server, "POST", f"/staff/api/petitions/{moved}/events", token, json={"session": ids[1]}
+    )
+    assert status == 200, body
+    listed = {}
+    for sid in ids:
+        status, body = await _call(
+            server, "GET", "/api/public/petitions", params={"session": str(sid)}
+        )
+        assert status == 200, body
+        listed[sid] = {p["code"] for p in body["petitions"]}
+    assert moved in listed[ids[1]] and moved not in listed[ids[0]]
+    assert unmoved in listed[ids[0]] and unmoved not in listed[ids[1]]
+    status, page = await _call(server, "GET", "/cong-khai", params={"session": str(ids[1])})
+    assert status == 200 and moved in page and "Kỳ họp thứ 31" in page
+    status, body = await _call(
+        server, "GET", "/api/public/petitions", params={"session": "999999"}
+    )
+    assert status == 400 and "Không có kỳ họp" in body["error"]
