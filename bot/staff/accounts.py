@@ -245,6 +245,7 @@ async def revoke_token(request: web.Request) -> web.StreamResponse:
     return redirect(f"{PREFIX}/accounts?done=token_revoked")
 
 
+@page("accounts")
 async def set_email(request: web.Request) -> web.StreamResponse:
     """Where this account's reminders and weekly digest go (empty: none)."""
     found = await _target(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.integers import parse_id
 from bot.staff.auth import page
 from bot.staff.config import config
 from bot.staff.pages import PREFIX, error_page, redirect, render
@@ -88,11 +89,11 @@ async def create(request: web.Request) -> web.StreamResponse:
 @page("act")
 async def detail(request: web.Request) -> web.StreamResponse:
     runtime = config(request).runtime
-    raw = request.match_info["announcement_id"]
+    wanted = parse_id(request.match_info["announcement_id"])
     found = None
-    if raw.isdigit() and len(raw) < 18:
+    if wanted is not None:
         async with runtime.db.read() as session:
-            found = await session.get(Announcement, int(raw))
+            found = await session.get(Announcement, wanted)
             if found is not None and found.commune_id == runtime.profile.id:
                 progress = await announcements.progress(session, found.id)
             else:

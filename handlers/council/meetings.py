@@ -18,6 +18,7 @@ from handlers.phones import PhoneError, normalize_phone
 from handlers.texts import Texts
 from handlers.texts.council import CouncilTexts
 from handlers.workflow import ANSWERED, Actor, InvalidChange
+from handlers.workflow.calendar import parse_day
 from handlers.workflow.similar import norm_content
 from knowledge.normalize import fold
 from knowledge.profile import CommuneProfile
@@ -166,11 +167,9 @@ def check_meeting(
         errors.append(t.meeting_kind_unknown(kind=str(data.kind)[:40], kinds=", ".join(KINDS)))
     day = data.date
     if not isinstance(day, dt.date):
-        try:
-            day = dt.date.fromisoformat(str(day or "").strip())
-        except ValueError:
+        day = parse_day(str(day or ""))
+        if day is None:
             errors.append(t.meeting_date(value=str(data.date)[:40]))
-            day = None
     if isinstance(day, dt.date) and day > today:
         errors.append(t.meeting_future(date=day.strftime("%d/%m/%Y")))
     attendance = data.attendance

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.texts import Texts
 from handlers.texts.council import CouncilTexts
 from handlers.workflow import InvalidChange
-from handlers.workflow.calendar import VN_TZ, vn_today
+from handlers.workflow.calendar import VN_TZ, parse_day, vn_today
 from knowledge.commune import Event
 from knowledge.profile import CommuneProfile
 from storage import council as repo
@@ -58,10 +58,9 @@ def check_session(
     term_text = " ".join(str(term or "").split())
     if not term_text or len(term_text) > 100:
         raise InvalidChange(t.session_term())
-    try:
-        day = dt.date.fromisoformat(str(date or "").strip())
-    except ValueError:
-        raise InvalidChange(t.session_date(value=str(date)[:40])) from None
+    day = parse_day(str(date or ""))
+    if day is None:
+        raise InvalidChange(t.session_date(value=str(date)[:40]))
     title_text = " ".join(str(title or "").split())
     if len(title_text) > MAX_TITLE or len(str(place or "")) > MAX_TITLE:
         raise InvalidChange(t.session_title_long(max=MAX_TITLE))

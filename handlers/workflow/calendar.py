@@ -107,3 +107,15 @@ def flags(
         profile.petitions.holidays,
         profile.petitions.nearly_overdue_working_days,
     )
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A date as staff type it (25/12/2026) or as the API and date inputs send it
+    (2026-12-25); None when it is neither."""
+    text = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -45,14 +45,14 @@ async def test_ten_opinions_from_the_keyboard_and_the_compilation_report(
     session_day = dt.date.today() + dt.timedelta(days=14)
     await page.locator("input[name=number]").fill("9")
     await page.locator("input[name=term]").fill("khóa XXI, nhiệm kỳ 2021–2026")
-    await page.locator("input[name=date]").fill(session_day.isoformat())
+    await page.locator("input[name=date]").fill(session_day.strftime("%d/%m/%Y"))
     await page.get_by_role("button", name="Thêm kỳ họp").click()
     await page.wait_for_url(re.compile(r"/staff/sessions/\d+$"))
     session_url = page.url
 
     await page.get_by_role("link", name="Nhập ý kiến một hội nghị").click()
     await page.wait_for_url(re.compile(r"/staff/meetings/new\?session=\d+$"))
-    await page.locator("#date").fill((dt.date.today() - dt.timedelta(days=1)).isoformat())
+    await page.locator("#date").fill((dt.date.today() - dt.timedelta(days=1)).strftime("%d/%m/%Y"))
     await page.locator("#venue").fill("Nhà văn hóa Thôn 1")
     await page.locator("#attendance").fill("95")
     await page.locator("[data-meeting-village][value=thon-1]").check()

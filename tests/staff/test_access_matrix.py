@@ -202,6 +202,20 @@ async def _setup(runtime: Any, server: Any) -> tuple[dict[str, Agent | None], di
         Row("GET", "/staff/gaps", "/staff/gaps", _only(INTAKE_ROLES, 200)),
         Row("GET", "/staff/accounts", "/staff/accounts", _only(("admin",), 200)),
         Row("GET", "/staff/handoff", "/staff/handoff", _only(HANDOFF_ROLES, 200)),
+        Row("GET", "/staff/announcements", "/staff/announcements", _only(ACT_ROLES, 200)),
+        Row(
+            "POST",
+            "/staff/announcements",
+            "/staff/announcements",
+            _only(ACT_ROLES, 303),
+            body=lambda r: {"text": f"Thông báo họp tổ của {r}", "village": "thon-1"},
+        ),
+        Row(
+            "GET",
+            "/staff/announcements/{announcement_id}",
+            "/staff/announcements/987654",
+            _only(ACT_ROLES, 404),
+        ),
         Row(
             "GET",
             "/staff/handoff/{conversation_id}",
