@@ -108,7 +108,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     if args.role not in ROLES:  # a usage error (exit 2), worded in Vietnamese
         raise _ConfigProblem(
-            f"Lỗi: không có vai trò «{str(args.role)[:40]}»; dùng một trong: {', '.join(ROLES)}."
+            f"Lỗi: không có vai trò «{str(args.role)[:40]}»; dùng một trong: {', '.join(ROLES)}. "
+            "Xem 'python -m bot staff add --help'."
         )
     try:
         email = clean_email(args.email)

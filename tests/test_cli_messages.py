@@ -101,7 +101,7 @@ def test_kb_gaps_does_not_create_a_missing_sqlite_file(
     [
         (
             ("staff", "add", "x.y", "--role", "boss"),
-            "--role không nhận «boss» (chọn một trong: admin, office",
+            "không có vai trò «boss»; dùng một trong: admin, office",
             "python -m bot staff add --help",
         ),
         (("khong-co",), "không có lệnh «khong-co» (có: run, ask,", "python -m bot --help"),

@@ -309,8 +309,8 @@ async def test_each_recipient_reads_the_notice_their_channel_can_act_on(db_url: 
         # Every notice offers a next step; the follower is not told "your petition".
         screen = by[("zalo", "screen")]
         assert [b["payload"] for b in screen["buttons"]] == [f"ptrack:{code}", "cmd:menu"]
-        # The web chat cannot send photos, so its question does not ask for them.
-        assert "kèm ảnh" not in by[("web", "request_info")]["text"]
+        # The web chat sends photos too (📷 on its page), so its question asks for them.
+        assert "kèm ảnh" in by[("web", "request_info")]["text"]
         assert by[("web", "request_info")]["buttons"][0]["payload"] == f"pinfo:{code}"
     finally:
         await db.dispose()
