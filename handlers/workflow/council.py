@@ -17,6 +17,7 @@ from handlers.context import Txn
 from handlers.texts.council import CouncilTexts
 from handlers.workflow.actions import apply_action
 from handlers.workflow.changes import Actor, Change, InvalidChange
+from handlers.workflow.events import same_status_event
 from handlers.workflow.states import ANSWERED, FINAL_STATES, FORWARDED
 from handlers.workflow.transitions import TRANSITIONS
 from storage import council as council_repo
@@ -35,21 +36,7 @@ def _texts(txn: Txn) -> CouncilTexts:
 def _event(
     txn: Txn, petition: Petition, actor: Actor, action: str, note: str, data: dict[str, Any]
 ) -> PetitionEvent:
-    petition.updated_at = txn.now
-    event = PetitionEvent(
-        petition_id=petition.id,
-        at=txn.now,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_label=actor.label[:100],
-        action=action,
-        from_status=petition.status,
-        to_status=petition.status,
-        internal_note=note,
-        data=data,
-    )
-    txn.session.add(event)
-    return event
+    return same_status_event(txn, petition, actor, action, note=note, data=data)
 
 
 def clean_summary(txn: Txn, text: str) -> str:

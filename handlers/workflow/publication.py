@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from handlers.context import Txn
 from handlers.workflow.changes import Actor
+from handlers.workflow.events import same_status_event
 from storage.models import Petition, PetitionEvent
 
 
@@ -21,18 +22,12 @@ async def set_public(
         return None
     petition.public_at = txn.now if public else None
     petition.public_text = bool(text) if public else False
-    petition.updated_at = txn.now
-    event = PetitionEvent(
-        petition_id=petition.id,
-        at=txn.now,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_label=actor.label[:100],
-        action="publish" if public else "unpublish",
-        from_status=petition.status,
-        to_status=petition.status,
+    event = same_status_event(
+        txn,
+        petition,
+        actor,
+        "publish" if public else "unpublish",
         data={"public_text": petition.public_text} if public else {},
     )
-    txn.session.add(event)
     await txn.session.flush()
     return event
