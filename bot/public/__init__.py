@@ -37,17 +37,6 @@ ENV = jinja2.Environment(
 )
 STYLE = (HERE / "public.css").read_text(encoding="utf-8")
 # What the public sees of each lifecycle status (internal steps read as "being handled").
-PUBLIC_STATUS = {
-    "received": "Đã tiếp nhận",
-    "screening": "Đang xem xét",
-    "needs_info": "Đang xem xét",
-    "forwarded": "Đang chờ cơ quan trả lời",
-    "reopened": "Đang xem xét lại",
-    "answered": "Đã trả lời",
-    "closed": "Đã giải quyết xong",
-    "rejected": "Không thuộc phạm vi",
-    "duplicate": "Trùng kiến nghị khác",
-}
 
 
 class BadFilter(ValueError):
@@ -87,6 +76,11 @@ def _filter(
     return flt, chosen, page
 
 
+def _statuses(runtime: Runtime) -> dict[str, str]:
+    """The public page's status words, from the texts (a commune may change them)."""
+    return {k: v() for k, v in StaffFollowupTexts.of(runtime.texts).public_status.items()}
+
+
 def _item(runtime: Runtime, petition: Petition) -> dict[str, Any]:
     profile = runtime.profile
     village = profile.village(petition.village) if petition.village else None
@@ -100,7 +94,7 @@ def _item(runtime: Runtime, petition: Petition) -> dict[str, Any]:
         "category_id": petition.category,
         "session": getattr(petition, "session_id", None),
         "status": petition.status,
-        "status_label": PUBLIC_STATUS.get(petition.status, petition.status),
+        "status_label": _statuses(runtime).get(petition.status, petition.status),
         "answer": public_answer(petition, runtime.texts) or None,
         "answered_at": petition.answered_at.isoformat() if petition.answered_at else None,
         "answered_on": calendar.vn_date(calendar.vn_today(petition.answered_at))
@@ -179,7 +173,7 @@ async def page(request: web.Request) -> web.StreamResponse:
         "intro": t.public_intro(),
         "empty": t.public_empty(),
         "profile": runtime.profile,
-        "statuses": PUBLIC_STATUS,
+        "statuses": _statuses(runtime),
         "error": None,
     }
     status = 200

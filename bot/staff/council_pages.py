@@ -53,19 +53,24 @@ async def sessions_page(request: web.Request) -> web.StreamResponse:
     return render(request, "sessions.html", await _list_context(request))
 
 
+def _session_input(runtime: Any, form: Any) -> council_sessions.SessionInput:
+    """The session form's fields, checked (InvalidChange with the Vietnamese problem)."""
+    return council_sessions.check_session(
+        runtime.texts,
+        form.get("number", ""),
+        form.get("term", ""),
+        form.get("date", ""),
+        form.get("title", ""),
+        form.get("place", ""),
+    )
+
+
 @page("council")
 async def create_session(request: web.Request) -> web.StreamResponse:
     runtime = config(request).runtime
     form = request["form"]
     try:
-        data = council_sessions.check_session(
-            runtime.texts,
-            form.get("number", ""),
-            form.get("term", ""),
-            form.get("date", ""),
-            form.get("title", ""),
-            form.get("place", ""),
-        )
+        data = _session_input(runtime, form)
         async with runtime.db.write() as session:
             row = await council_sessions.save_session(
                 session, runtime.texts, runtime.profile.id, data, runtime.clock()
@@ -118,14 +123,7 @@ async def edit_session(request: web.Request) -> web.StreamResponse:
     session_id = _id(request, "session_id")
     form = request["form"]
     try:
-        data = council_sessions.check_session(
-            runtime.texts,
-            form.get("number", ""),
-            form.get("term", ""),
-            form.get("date", ""),
-            form.get("title", ""),
-            form.get("place", ""),
-        )
+        data = _session_input(runtime, form)
         async with runtime.db.write() as session:
             row = await council_repo.get_session(session, runtime.profile.id, session_id or 0)
             if row is None:

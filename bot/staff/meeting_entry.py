@@ -144,21 +144,7 @@ async def save_grid(request: web.Request) -> web.StreamResponse:
         errors = [err.message]
     else:
         return redirect(f"{PREFIX}/meetings/{body['id']}?created=1")
-    values = {
-        k: form.get(k, "")
-        for k in (
-            "kind",
-            "date",
-            "venue",
-            "unit",
-            "delegates",
-            "organiser",
-            "attendance",
-            "session",
-            "notes",
-            "key",
-        )
-    }
+    values = {k: form.get(k, "") for k in FORM_FIELDS}
     values.update(villages=form.getall("villages", []), rows=rows or None)
     context = await _context(request, values)
     context["errors"] = errors

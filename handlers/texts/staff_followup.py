@@ -3,7 +3,7 @@ receive by e-mail, and the public results page (no personal data in any of them)
 
 from __future__ import annotations
 
-from handlers.texts.catalog import MessageSet, Msg, msg
+from handlers.texts.catalog import MessageSet, Msg, MsgMap, msg, msg_map
 
 
 class StaffFollowupTexts(MessageSet, file="staff_followup"):
@@ -28,5 +28,19 @@ class StaffFollowupTexts(MessageSet, file="staff_followup"):
     public_title: Msg = msg()
     public_intro: Msg = msg()
     public_empty: Msg = msg()
+    # the public page's words for a petition's status (plainer than the staff's)
+    public_status: MsgMap = msg_map(
+        keys=(
+            "received",
+            "screening",
+            "needs_info",
+            "forwarded",
+            "reopened",
+            "answered",
+            "closed",
+            "rejected",
+            "duplicate",
+        )
+    )
     public_masked_name: Msg = msg()
     public_masked_phone: Msg = msg()
