@@ -2,6 +2,8 @@
 
 POST /webhook/zalo:
 - an empty body is Zalo's "is this URL alive?" check when the webhook is registered → 200;
+- an unsigned body that does not name our app id (a sample event posted while the URL is
+  registered) → 200, logged by shape and dropped: nothing unsigned is stored or acted on;
 - otherwise ``X-ZEvent-Signature: mac=<hex>`` must equal SHA-256 over app_id + the raw body as
   received + timestamp + the OA Secret Key (plain SHA-256, not HMAC; ``app_id`` and ``timestamp``
   from the body), compared in constant time, and the body's ``app_id`` must be ours → else 403;
@@ -43,7 +45,7 @@ from aiohttp import web
 
 from bot.channels.webhook import event_key, forbidden, malformed, parse_object
 from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_events import ParsedEvent, describe_refusal, parse_event
+from bot.channels.zalo_events import ParsedEvent, as_str, describe_refusal, parse_event
 from bot.channels.zalo_sender import CAPABILITIES, ZaloSender, contact_form
 from bot.channels.zalo_status import ZaloStatus, probe_oa
 from bot.channels.zalo_tokens import ZaloTokens
@@ -194,6 +196,8 @@ class ZaloChannel:
         header = request.headers.get(SIGNATURE_HEADER, "")
         timestamp = self._signed_timestamp(raw, header)
         data = parse_object(raw) if timestamp is not None else None
+        if timestamp is None and self._is_foreign_sample(raw, header):
+            return web.json_response({"ok": True, "ignored": True})
         if timestamp is None or data is None:
             return self._refuse(raw, header, signed=timestamp is not None)
         app_id = str(data.get("app_id", ""))
@@ -227,6 +231,23 @@ class ZaloChannel:
             NewEvent(self.commune_id, CHANNEL, key, parsed.inbound.user_key, payload)
         )
         return web.json_response({"ok": True, "duplicate": not stored})
+
+    def _is_foreign_sample(self, raw: bytes, header: str) -> bool:
+        """An unsigned body that does not claim to be for our app — the sample event Zalo's
+        console may post while the webhook URL is registered. It is acknowledged (200) so the
+        registration succeeds, and dropped: nothing unsigned is ever stored or acted on. A body
+        that names our app id, or any request with a wrong signature, is still refused (403)."""
+        if header.strip() or len(raw) > 65536:
+            return False
+        data = parse_object(raw)
+        if data is None or as_str(data.get("app_id")) == self.app_id:
+            return False
+        log.warning(
+            "Zalo: nhận một sự kiện mẫu không có chữ ký (lúc đăng ký webhook?) — đã trả 200 "
+            "và bỏ qua (%s)",
+            describe_refusal(data, header, self.app_id, len(raw)),
+        )
+        return True
 
     def _refuse(self, raw: bytes, header: str, *, signed: bool) -> web.Response:
         """403 for an unsigned or mis-signed request, 400 for signed bytes that are not JSON;

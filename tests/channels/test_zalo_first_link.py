@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.channels.zalo_auth import exchange, main, pkce_pair
+from storage.models import InboundEvent, WebhookEvent
 from tests.channels import fake_zalo as zl
 from tests.channels.harness import zalo_env
 from tests.conftest import make_settings
@@ -62,3 +65,37 @@ async def test_a_refused_webhook_request_is_described_without_content(zalo, capl
     line = next(r.getMessage() for r in caplog.records if "từ chối một yêu cầu" in r.getMessage())
     assert "event_name=user_send_text" in line and "app_id=khớp" in line and "chữ ký=có" in line
     assert "0912345678" not in caplog.text and "Số tôi" not in caplog.text
+
+
+async def test_an_unsigned_sample_event_at_registration_gets_200_and_is_dropped(
+    zalo, caplog
+) -> None:
+    """Zalo's console may post a sample event, unsigned, when the URL is saved: the save must
+    not fail. It names another app (a sample), so it is acknowledged, logged by shape, and
+    nothing is stored or answered. The same body naming our app, unsigned, is a forgery: 403."""
+    caplog.set_level(logging.WARNING)
+    sample = zl.message_event("user_send_text", "5500000000000000010", text="Xin chào 0912345678")
+    sample["app_id"] = "123456789"
+    raw = json.dumps(sample).encode()
+    response = await zalo.client.post(
+        "/webhook/zalo", data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 200 and (await response.json())["ignored"] is True
+    line = next(r.getMessage() for r in caplog.records if "sự kiện mẫu" in r.getMessage())
+    assert "app_id=KHÁC" in line and "chữ ký=KHÔNG CÓ" in line
+    assert "0912345678" not in caplog.text
+    ours = dict(sample, app_id=zl.APP_ID)
+    forged = await zalo.client.post(
+        "/webhook/zalo",
+        data=json.dumps(ours).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert forged.status == 403
+    wrong = await zalo.client.post(
+        "/webhook/zalo", data=raw, headers={"X-ZEvent-Signature": "mac=" + "0" * 64}
+    )
+    assert wrong.status == 403
+    async with zalo.runtime.db.read() as session:
+        stored = (await session.execute(select(func.count()).select_from(WebhookEvent))).scalar()
+        inbound = (await session.execute(select(func.count()).select_from(InboundEvent))).scalar()
+    assert stored == 0 and inbound == 0
