@@ -367,6 +367,13 @@ def event(name: str, user: str, **fields: Any) -> dict[str, Any]:
     return body
 
 
+def registration_posts() -> list[bytes]:
+    """What saving the webhook URL may post (research/zalo.md): an empty body, then a sample
+    event, unsigned, for a sample app — never for the OA's own app id."""
+    sample = message_event("user_send_text", "5500000000000000010", text="Xin chào 0912345678")
+    return [b"", json.dumps(dict(sample, app_id="123456789")).encode()]
+
+
 def submit_info(user: str, name: str, phone: str) -> dict[str, Any]:
     """The ``user_submit_info`` event after the citizen taps "Gửi" on the form."""
     return event(
@@ -385,10 +392,5 @@ def message_event(name: str, user_id: str, msg_id: str | None = None, **message:
 def encode(body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
     """Raw bytes and headers of a signed delivery."""
     raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = {
-        "Content-Type": "application/json",
-        "X-ZEvent-Signature": sign(
-            raw, str(body.get("app_id", "")), str(body.get("timestamp", ""))
-        ),
-    }
-    return raw, headers
+    signature = sign(raw, str(body.get("app_id", "")), str(body.get("timestamp", "")))
+    return raw, {"Content-Type": "application/json", "X-ZEvent-Signature": signature}
