@@ -186,6 +186,9 @@ class Matcher:
         foreign = 0.0 if has_diacritics(raw) else self.models.foreign_probability(query)
         if readable_share(query.split(), self._vocab) < self.min_readable_share:
             return Signals(normalized, query, None, "unreadable", foreign=foreign)
+        if foreign < self.foreign_threshold:  # Vietnamese: its English words ask nothing
+            kept = [w for w in query.split() if w not in self.models.foreign_only]
+            query = " ".join(kept) if kept else query
         exact = self._index.exact(query)
         probs, known = self.models.intent.predict(query, "?" in raw)
         if not known:
