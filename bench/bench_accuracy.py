@@ -177,15 +177,33 @@ def sweep() -> None:
     print("|---:|---:|---:|---:|---:|---:|")
     gates = [(0.0, 0.9)] + [(c, t) for c in (0.4, 0.5, 0.6) for t in (0.7, 0.9, 1.01)]
     _replay(replay, [(0.5, 0.3, 0.25, c, t) for c, t in gates], gate_table=True)
+    print(
+        "\n| fallback ≥ × topic | coverage up to words | overall | @petition | @fallback | topics"
+    )
+    print("|---:|---:|---:|---:|---:|---:")
+    shipped = Matcher.min_coverage, Matcher.coverage_trusted
+    ratios = [(r, w) for r in (1.01, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2) for w in (16, 24, 40)]
+    _replay(replay, [(0.5, 0.3, 0.25, *shipped, r, w) for r, w in ratios], gate_table=True)
+    print("\n| petition ≥ × fallback | overall | @petition | @fallback | topics |")
+    print("|---:|---:|---:|---:|---:|")
+    chosen = Matcher.petition_ratio
+    for ratio in (1.01, 0.8, 0.6, 0.5, 0.3):
+        Matcher.petition_ratio = ratio
+        _replay(replay, [(0.5, 0.3, 0.25, *shipped)], gate_table=True, head=f"| {ratio} |")
+    Matcher.petition_ratio = chosen
 
 
-def _replay(replay: list, grid: list[tuple[float, ...]], gate_table: bool = False) -> None:
-    for answer, margin, suggest, coverage, trusted in grid:
+def _replay(
+    replay: list, grid: list[tuple[float, ...]], gate_table: bool = False, head: str = ""
+) -> None:
+    for answer, margin, suggest, coverage, trusted, *more in grid:
+        ratio, words = more or (Matcher.fallback_ratio, Matcher.coverage_max_words)
         score, wrong, suggested, answered = SetScore("sweep"), 0, 0, 0
         for matcher, rows in replay:
             matcher.answer_threshold, matcher.ambiguity_margin = answer, margin
             matcher.suggest_threshold = suggest
             matcher.min_coverage, matcher.coverage_trusted = coverage, trusted
+            matcher.fallback_ratio, matcher.coverage_max_words = ratio, words
             for label, signals in rows:
                 m = matcher.decide(signals)
                 predicted = m.topic if m.intent == "faq" and m.topic else f"@{m.intent}"
@@ -194,8 +212,10 @@ def _replay(replay: list, grid: list[tuple[float, ...]], gate_table: bool = Fals
                 wrong += m.band == "answer" and predicted not in label.split("|")
                 suggested += m.band == "suggest"
         if gate_table:
+            first = f"| {ratio} | {words} |" if more else f"| {coverage} | {trusted} |"
+            first = head or first
             print(
-                f"| {coverage} | {trusted} | {score.accuracy():.3f} | {score.cell('@petition')} | "
+                f"{first} {score.accuracy():.3f} | {score.cell('@petition')} | "
                 f"{score.cell('@fallback')} | {score.cell('topic')} |"
             )
             continue

@@ -127,15 +127,20 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
 
 
 @lru_cache(maxsize=4)
-def load_openers(path: Path = OPENERS_FILE) -> tuple[str, ...]:
-    """The story openers (``openers.yaml``), normalised."""
+def _raw_openers(path: Path) -> tuple[str, ...]:
     if not path.exists():
         return ()
     data = load_yaml(path) or {}
     openers = data.get("openers") if isinstance(data, dict) else None
     if not isinstance(openers, list) or not all(isinstance(o, str) for o in openers):
         raise ExamplesError(f"{path}: cần 'openers' là một danh sách câu")
-    return tuple(n for n in (normalize(o) for o in openers) if n)
+    return tuple(openers)
+
+
+def load_openers(path: Path = OPENERS_FILE) -> tuple[str, ...]:
+    """The story openers (``openers.yaml``), normalised with the lexicon in force (a commune's
+    may differ from the bundled one, so only the file is cached)."""
+    return tuple(n for n in (normalize(o) for o in _raw_openers(path)) if n)
 
 
 def _sets_file(folder: Path) -> dict:

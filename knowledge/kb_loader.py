@@ -22,6 +22,8 @@ A commune points ``KNOWLEDGE_DIR`` at a folder of files in the same format: an e
 a bundled one replaces it (``disabled: true`` removes it), a new id adds an entry. Its own topics
 go in ``KNOWLEDGE_DIR/topics.yaml`` under ``extra_topics``. Duplicate ids inside one source (the
 bundle, or the commune folder) are errors; the same id in both is an override.
+``KNOWLEDGE_DIR/lexicon.yaml`` (``knowledge.commune_lexicon``) adds the commune's abbreviations,
+fillers and phrase rules to the normaliser's; loading the knowledge base puts it in force.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from knowledge.commune_lexicon import LEXICON_FILE_NAME, merge_lexicon, read_commune_lexicon
 from knowledge.entries import (
     AIM_ANSWER_CHARS,
     BUNDLED_KB_DIR,
@@ -44,6 +47,8 @@ from knowledge.entries import (
 from knowledge.entry_checks import check_entries
 from knowledge.entry_fields import parse_entry
 from knowledge.legal_sources import check_sources
+from knowledge.lexicon import LEXICON
+from knowledge.normalize import use_lexicon
 from knowledge.profile import CommuneProfile
 from knowledge.stored_entries import DB_SOURCE, StoredEntry, merge_stored
 from knowledge.yamlio import Issue, YamlLoadError, line_of, load_yaml
@@ -122,7 +127,7 @@ def _read_topics(path: Path, issues: list[Issue], own: bool) -> tuple[dict[str, 
 
 def _kb_files(folder: Path) -> list[Path]:
     files = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
-    return sorted(p for p in files if p.name != TOPICS_FILE_NAME)
+    return sorted(p for p in files if p.name not in (TOPICS_FILE_NAME, LEXICON_FILE_NAME))
 
 
 def _read_source(
@@ -182,6 +187,7 @@ def _collect(
         if not folder.is_dir():
             issues.append(Issue(str(folder), 0, "error", "thư mục KNOWLEDGE_DIR không tồn tại"))
         else:
+            read_commune_lexicon(folder, issues)
             own_topics_file = folder / TOPICS_FILE_NAME
             if own_topics_file.exists():
                 own, _ = _read_topics(own_topics_file, issues, own=True)
@@ -220,7 +226,10 @@ def load_knowledge(
 ) -> KnowledgeBase:
     """Bundled entries, the overrides in ``extra_dir``, then the stored ones; raises
     KnowledgeError on errors in the files. A stored entry with errors is left out (its issues
-    are ``kb check``'s), so the database can never stop the bot."""
+    are ``kb check``'s), so the database can never stop the bot. The commune's lexicon
+    (``extra_dir/lexicon.yaml``) is put in force first, the bundled one when it has none."""
+    own = read_commune_lexicon(Path(extra_dir), []) if extra_dir is not None else None
+    use_lexicon(merge_lexicon(LEXICON, own) if own is not None else None)
     kb, issues = _collect(profile, extra_dir, dt.date.today(), stored)
     errors = [i for i in issues if i.level == "error" and not i.path.startswith(DB_SOURCE)]
     if errors:

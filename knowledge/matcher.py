@@ -40,6 +40,7 @@ from knowledge.entries import Entry, KnowledgeBase, Link
 from knowledge.examples import Example, entry_texts
 from knowledge.intents import (
     FALLBACK,
+    GREETING,
     PETITION,
     intent_of,
     model_text,
@@ -128,6 +129,8 @@ class Matcher:
     coverage_trusted: float = 0.9
     coverage_min_rows: int = 30
     coverage_max_words: int = 16
+    fallback_ratio: float = 1.01
+    petition_ratio: float = 0.5
     foreign_threshold: float = 0.5
     min_readable_share: float = 0.5
 
@@ -183,6 +186,9 @@ class Matcher:
         foreign = 0.0 if has_diacritics(raw) else self.models.foreign_probability(query)
         if readable_share(query.split(), self._vocab) < self.min_readable_share:
             return Signals(normalized, query, None, "unreadable", foreign=foreign)
+        if foreign < self.foreign_threshold:  # Vietnamese: its English words ask nothing
+            kept = [w for w in query.split() if w not in self.models.foreign_only]
+            query = " ".join(kept) if kept else query
         exact = self._index.exact(query)
         probs, known = self.models.intent.predict(query, "?" in raw)
         if not known:
@@ -196,18 +202,22 @@ class Matcher:
             return self._fallback(s, 0.0, f"fallback:{why}", foreign)
         if s.exact is not None:
             return self._answer(s, s.exact, 1.0, "exact")
-        if s.foreign >= self.foreign_threshold:
-            return self._fallback(s, s.foreign, "fallback:foreign", foreign=True)
         p = s.probabilities
         assert p is not None
         order = np.argsort(-p)
         best = self._classes[order[0]]
+        if s.foreign >= self.foreign_threshold and not (
+            best == GREETING and len(s.query.split()) <= 3
+        ):  # "thanks", "hello ad": a greeting the citizen typed in English is still one
+            return self._fallback(s, s.foreign, "fallback:foreign", foreign=True)
         topic_order = [i for i in order if self._topic_mask[i]]
         t1 = topic_order[0] if topic_order else None
         p_t1 = float(p[t1]) if t1 is not None else 0.0
         runner_up = float(p[order[1]]) if len(order) > 1 else 0.0
         if best.startswith("@"):
             return self._intent(s, best, float(p[order[0]]), p_t1, topic_order)
+        if self._close_to_fallback(p, p_t1, self._classes[t1]):
+            return self._intent(s, FALLBACK, self._p(p, FALLBACK), p_t1, topic_order, True)
         if p_t1 < self.coverage_trusted and self._coverage(s.query, self._classes[t1]) < (
             self.min_coverage
         ):  # a near miss: the topic's own words do not account for the message (a story's do not
@@ -226,6 +236,16 @@ class Matcher:
     def _p(self, p: np.ndarray, label: str) -> float:
         i = self._class_index.get(label)
         return 0.0 if i is None else float(p[i])
+
+    def _close_to_fallback(self, p: np.ndarray, p_t1: float, topic: str) -> bool:
+        """The model is not sure of the topic and "I don't know" comes close behind it (at least
+        ``fallback_ratio`` of the topic's probability): a near miss. A topic with few rows (a
+        commune's new entry) is not judged: the examples may call its subject out of scope."""
+        cov = self.models.coverage if self.models is not None else None
+        few = cov is not None and cov.rows[topic] < self.coverage_min_rows
+        if p_t1 >= self.coverage_trusted or few:
+            return False
+        return self._p(p, FALLBACK) >= self.fallback_ratio * p_t1
 
     def _coverage(self, query: str, topic: str) -> float:
         """How much of the message the topic's words account for; 1.0 for a topic with too few
@@ -264,6 +284,11 @@ class Matcher:
         topic_order: list[int],
         near_miss: bool = False,
     ) -> Match:
+        p = s.probabilities
+        if label == FALLBACK and p is not None:  # a close call goes to the petition (a person
+            pet = self._p(p, PETITION)  # reads it) when ``petition_ratio`` says so
+            if pet >= self.petition_ratio * self._p(p, FALLBACK):
+                label, prob = PETITION, pet
         intent = intent_of(label)
         if intent == "greeting":
             kind = self.models.greeting_kind(s.query) if self.models else "hello"

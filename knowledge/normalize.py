@@ -20,9 +20,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from knowledge.lexicon import LEXICON
+from knowledge.lexicon import LEXICON, Lexicon
 
-__all__ = ["fold", "has_diacritics", "is_syllable", "normalize"]
+__all__ = ["active_lexicon", "fold", "has_diacritics", "is_syllable", "normalize", "use_lexicon"]
 
 MAX_CHARS = 2000  # longer messages are cut: nobody asks a question in more than 2,000 characters
 
@@ -42,34 +42,51 @@ def _build_fold_table() -> dict[int, str | None]:
 _FOLD = _build_fold_table()
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
-# One scan finds every trigger of the phrase rules, overlapping ones included (lookahead).
-_TRIGGERS = re.compile(
-    "(?=("
-    + "|".join(
-        sorted(
-            {re.escape(t) for rule in LEXICON.phrases for t in rule.triggers},
-            key=len,
-            reverse=True,
-        )
-    )
-    + "))"
-)
+
+
+def _triggers(lexicon: Lexicon) -> re.Pattern[str]:
+    """One scan finds every trigger of the phrase rules, overlapping ones included (lookahead)."""
+    found = {re.escape(t) for rule in lexicon.phrases for t in rule.triggers}
+    return re.compile("(?=(" + "|".join(sorted(found, key=len, reverse=True)) + "))")
+
+
+# The lexicon in force: the bundled one, or a commune's merged over it (``use_lexicon``).
+_LEX = LEXICON
+_TRIGGERS = _triggers(_LEX)
+
+
+def use_lexicon(lexicon: Lexicon | None) -> None:
+    """Read every text from now on with ``lexicon`` (None: the bundled one). One process serves
+    one commune, so the lexicon is the process's: ``load_knowledge`` sets it from the commune's
+    ``KNOWLEDGE_DIR``. Models trained before keep their rows; a matcher built after retrains."""
+    global _LEX, _TRIGGERS
+    lexicon = LEXICON if lexicon is None else lexicon
+    if lexicon == _LEX:
+        return
+    _LEX, _TRIGGERS = lexicon, _triggers(lexicon)
+    _telex.cache_clear()
+    _normalize_str.cache_clear()
+
+
+def active_lexicon() -> Lexicon:
+    """The lexicon ``normalize`` reads with now."""
+    return _LEX
 
 
 def is_syllable(word: str) -> bool:
     """True when ``word`` (folded) has the shape of a Vietnamese syllable."""
-    return LEXICON.syllable.match(word) is not None
+    return _LEX.syllable.match(word) is not None
 
 
 @lru_cache(maxsize=65536)
 def _telex(token: str) -> str:
     """The syllable a Telex-typed token stands for, or the token unchanged."""
-    if not token.isalpha() or len(token) < 2 or token in LEXICON.english:
+    if not token.isalpha() or len(token) < 2 or token in _LEX.english:
         return token
-    if is_syllable(token) and ("oo" not in token or token in LEXICON.real_oo):
+    if is_syllable(token) and ("oo" not in token or token in _LEX.real_oo):
         return token
-    word = token[:-1] if token[-1] in LEXICON.telex_tones and len(token) > 2 else token
-    for marked, plain in LEXICON.telex_marks:
+    word = token[:-1] if token[-1] in _LEX.telex_tones and len(token) > 2 else token
+    for marked, plain in _LEX.telex_marks:
         word = word.replace(marked, plain)
     if word != token and is_syllable(word):
         return word
@@ -105,10 +122,10 @@ def _expand(folded: str) -> str:
     text = folded
     found = set(_TRIGGERS.findall(text))
     if found:
-        for rule in LEXICON.phrases:
+        for rule in _LEX.phrases:
             if not rule.triggers.isdisjoint(found):
                 text = rule.pattern.sub(rule.replacement, text)
-    abbreviations, fillers = LEXICON.abbreviations, LEXICON.fillers
+    abbreviations, fillers = _LEX.abbreviations, _LEX.fillers
     out: list[str] = []
     for tok in text.split():
         if tok in fillers:
@@ -127,7 +144,7 @@ def _expand(folded: str) -> str:
 def _normalize_str(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        text = LEXICON.spoken_fillers.sub(" ", text)
+        text = _LEX.spoken_fillers.sub(" ", text)
     folded = fold(text)
     if not folded:
         return ""

@@ -201,6 +201,12 @@ def test_another_language_is_flagged(matcher: Matcher, text: str) -> None:
     assert (m.intent, m.foreign, m.reason) == ("fallback", True, "fallback:foreign")
 
 
+@pytest.mark.parametrize("text", ["thanks", "thank you", "hello ad"])
+def test_a_greeting_typed_in_english_is_a_greeting(matcher: Matcher, text: str) -> None:
+    m = matcher.match(text)
+    assert (m.intent, m.foreign) == ("greeting", False)
+
+
 @pytest.mark.parametrize("text", ["tkb", "09l2345678", "giá vàng hôm nay", "ok"])
 def test_abbreviations_digits_and_vietnamese_are_not_foreign(matcher: Matcher, text: str) -> None:
     assert not matcher.match(text).foreign

@@ -122,6 +122,7 @@ MATCHER_MODULES = (
     "evaluation.py",
     "examples.py",
     "features.py",
+    "commune_lexicon.py",
     "intents.py",
     "lexicon.py",
     "matcher.py",
