@@ -37,7 +37,7 @@ def settings_or_exit() -> Settings:
 
 def load_content_or_exit(settings: Settings):
     """Profile, knowledge base, matcher and messages, or one readable line on invalid data."""
-    from bot.runtime import load_content
+    from bot.content import load_content
     from handlers.texts.loader import TextsError
     from knowledge import KnowledgeError, ProfileError
 

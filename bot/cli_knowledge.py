@@ -49,8 +49,8 @@ def _settings() -> Any:
 
 
 def _content(settings: Any) -> Any:
-    """Profile, knowledge base, matcher and messages (``bot.runtime.Content``), or one line."""
-    from bot.runtime import Content
+    """Profile, knowledge base, matcher and messages (``bot.content.Content``), or one line."""
+    from bot.content import Content
     from handlers.texts.loader import TextsError, load_texts
     from knowledge import KnowledgeError, Matcher, ProfileError, load_knowledge, load_profile
 

@@ -17,9 +17,9 @@ KINDS = ("compilation", "appendix", "results")
 
 def cmd_session(args: argparse.Namespace) -> int:
     from bot.config import ConfigError, load_settings
+    from bot.content import load_content
     from bot.council_reports import session_document, template_dir
     from bot.documents import TemplateError
-    from bot.runtime import load_content
     from storage.db import Database
     from storage.models import utcnow
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from bot import secret_keys
 from bot.admission import Admission
 from bot.config import Settings
+from bot.content import Content, load_content
 from bot.delivery import DeliveryWorker, InlineSender, Sender
 from bot.ingest import IngestQueue
 from bot.knowledge_sync import POLL_SECONDS, KnowledgeSync
@@ -27,11 +28,10 @@ from handlers.engine import Engine
 from handlers.handoff.timers import forget_old_messages, remind_unanswered
 from handlers.registry import Registry
 from handlers.texts import Texts
-from handlers.texts.loader import load_texts
 from handlers.workflow.retention import erase_expired_contacts
 from handlers.workflow.timers import close_unrated
-from knowledge import KnowledgeBase, Matcher, load_knowledge
-from knowledge.profile import CommuneProfile, load_profile
+from knowledge import KnowledgeBase, Matcher
+from knowledge.profile import CommuneProfile
 from storage import inbound, ingest
 from storage.db import REQUEST_POOL_TIMEOUT, Database
 from storage.models import utcnow
@@ -53,16 +53,6 @@ WEB_CHANNEL = "web"
 # The web chat page: replies in the HTTP response, pushes fetched by the page; photos are
 # uploaded to /api/chat/upload (bot.webchat_media).
 WEB = Capabilities(inline_replies=True, accepts_media=True)
-
-
-@dataclass(frozen=True)
-class Content:
-    """What a commune's data gives the bot: profile, knowledge base, matcher, messages."""
-
-    profile: CommuneProfile
-    kb: KnowledgeBase
-    matcher: Matcher
-    texts: Texts
 
 
 class Periodic(NamedTuple):
@@ -143,14 +133,6 @@ class Runtime:
             self.knowledge.stop()
         await self.db.dispose()
         await self.service_db.dispose()
-
-
-def load_content(settings: Settings) -> Content:
-    """The commune profile, knowledge base, matcher and messages (raises on invalid data)."""
-    profile = load_profile(settings.commune_profile)
-    kb = load_knowledge(profile, settings.knowledge_dir)
-    texts = load_texts(profile, kb.values, settings.knowledge_dir)
-    return Content(profile, kb, Matcher(kb), texts)
 
 
 async def build_runtime(
