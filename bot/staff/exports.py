@@ -1,18 +1,17 @@
 """The reports' exports: XLSX (openpyxl, write-only) and CSV, for council staff who live in Excel.
 
-The same numbers as the reports page (``bot.staff.reports``), and every petition of the period
-and every overdue one — no row cap: the rows are read in keyset pages (``storage.reports``) and
-written as they come: the XLSX wholly by a child process (``bot.xlsx_export``: it reads the
-pages, builds the cells and saves a temporary file, then sent in chunks — the server's event
-loop only waits), the CSV straight into the response; so chat and ``/healthz`` keep answering
-during a year's export. Cells a council office can
-paste: STT, real dates and numbers, the staff summary where the schema has one, the citizen's
-verdict. The CSV has a UTF-8 byte-order mark so Excel opens Vietnamese text correctly. Exports
-carry no personal data (no names, phones or locations). Any cell that starts like a formula
-(``=``, ``+``, ``-``, ``@``, a tab or a line break) is written as text: a citizen's words must
-never run in a staff member's Excel — in XLSX also after the cell is edited (Excel's "quote
-prefix"). Characters XML cannot hold (control characters a citizen can type into the web chat)
-are dropped from XLSX cells: one such petition used to make the whole month's export fail.
+The same numbers as the reports page (``bot.staff.reports``), and every petition of the period and
+every overdue one — no row cap: the rows are read in keyset pages (``storage.reports``) and written
+as they come: the XLSX wholly by a child process (``bot.xlsx_export``: it reads the pages, builds
+the cells and saves a temporary file, then sent in chunks — the server's event loop only waits),
+the CSV straight into the response; so chat and ``/healthz`` keep answering during a year's export.
+Cells a council office can paste: STT, real dates and numbers, the staff summary where the schema
+has one, the citizen's verdict. The CSV has a UTF-8 byte-order mark so Excel opens Vietnamese text
+correctly. Exports carry no personal data (no names, phones or locations). Any cell that starts
+like a formula (``=``, ``+``, ``-``, ``@``, a tab or a line break) is written as text: a citizen's
+words must never run in a staff member's Excel — in XLSX also after the cell is edited (Excel's
+"quote prefix"). Characters XML cannot hold (control characters a citizen can type into the web
+chat) are dropped from XLSX cells: one such petition used to make the whole month's export fail.
 """
 
 from __future__ import annotations
