@@ -97,7 +97,7 @@ async def answered(fake: Server, users: list[str], patience: float) -> tuple[int
         await asyncio.sleep(0.2)
 
 
-async def one_database(bench: Bench, kind: str, events: int) -> str:
+async def one_database(bench: Bench, kind: str, events: int, bursts: int = 1) -> list[str]:
     db_url = await bench.database(kind)
     fake, env = await start_fake(bench)
     bot = await bench.bot(db_url, name=f"bot-zalo-{kind}", **env)
@@ -107,30 +107,42 @@ async def one_database(bench: Bench, kind: str, events: int) -> str:
     await burst(bot, warm, questions)
     await burst(bare, warm, questions)
     await answered(fake, warm, 30)
+    rows = []
+    for number in range(1, bursts + 1):
+        rows.append(await one_burst(kind, events, bot, bare, fake, questions, number))
+    await bare.stop()
+    await bot.stop()
+    await fake.stop()
+    return rows
+
+
+async def one_burst(
+    kind: str, events: int, bot: Server, bare: Server, fake: Server, questions: list, number: int
+) -> str:
+    """One burst at the bare app, then the same at the bot, once the previous one was answered."""
     users = [zalo_user(i) for i in range(events)]
     # The same burst against a bare aiohttp app that only reads the body: what this machine and
     # this client cost by themselves, measured side by side in the same run.
     base, _ = await burst(bare, users, questions)
-    await bare.stop()
     await asyncio.sleep(1)
+    users = [zalo_user(i) for i in range(events)]
     t0 = time.monotonic()
     latencies, statuses = await burst(bot, users, questions)
     acked = time.monotonic() - t0
     got, waited = await answered(fake, users, 120)
     bad = {k: v for k, v in statuses.items() if k != "200"}
+    label = kind if number == 1 else f"{kind} #{number}"
     print(
-        f"\n== {kind}: bare aiohttp ack p50 {ms(pct(base, 0.5))} ms, p99 {ms(pct(base, 0.99))} ms"
-        f"\n== {kind}: {events} events in {acked:.2f} s; ack p50 {ms(pct(latencies, 0.5))} ms, "
+        f"\n== {label}: bare aiohttp ack p50 {ms(pct(base, 0.5))} ms, p99 {ms(pct(base, 0.99))} ms"
+        f"\n== {label}: {events} events in {acked:.2f} s; ack p50 {ms(pct(latencies, 0.5))} ms, "
         f"p99 {ms(pct(latencies, 0.99))} ms, max {ms(max(latencies))} ms; "
         f"non-200: {bad or 'none'}; answered {got}/{events} "
         f"(last reply {acked + waited:.1f} s after the burst began); "
-        f"bot tracebacks: {bot.tracebacks()}",
+        f"bot tracebacks: {bot.tracebacks()}; load {loadavg().split()[0]}",
         flush=True,
     )
-    await bot.stop()
-    await fake.stop()
     return (
-        f"| {kind} | {events} | {ms(pct(base, 0.5))} / {ms(pct(base, 0.99))} | "
+        f"| {label} | {events} | {ms(pct(base, 0.5))} / {ms(pct(base, 0.99))} | "
         f"{ms(pct(latencies, 0.5))} | {ms(pct(latencies, 0.99))} | "
         f"{ms(max(latencies))} | {sum(bad.values())} | {got}/{events} | {acked + waited:.1f} s |"
     )
@@ -140,6 +152,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--events", type=int, default=200)
+    parser.add_argument(
+        "--bursts",
+        type=int,
+        default=1,
+        help="bursts per server, each once the previous one was answered (the spread between "
+        "bursts is larger than most changes: compare medians)",
+    )
     args = parser.parse_args()
     print(f"loadavg before: {loadavg()}")
     rows = [
@@ -149,7 +168,7 @@ async def main() -> None:
     ]
     async with Bench() as bench:
         for kind in args.db.split(","):
-            rows.append(await one_database(bench, kind, args.events))
+            rows += await one_database(bench, kind, args.events, args.bursts)
     print(f"\nloadavg after: {loadavg()}\n")
     print("\n".join(rows))
 

@@ -3,7 +3,10 @@
 A webhook verifies its request, parses just enough to know the citizen and the platform's event
 id, hands the raw body to ``IngestQueue.store`` and answers 200 once it is committed. Requests
 arriving together share one INSERT (the next group waits for the one being written: group
-commit on one connection), so a burst of 200 Zalo events costs a few transactions, not 200.
+commit), so a burst of 200 Zalo events costs a few statements, not 200; on PostgreSQL they go
+over connections of the writer's own (``storage.ingest.EventWriter``: one round trip a group).
+While a burst is being stored and answered the worker holds back (``_after_burst``): the
+engine's CPU and transactions would otherwise delay the acknowledgements.
 The worker (``run``, one per process, woken by a local store and polling for the others') leases
 events — the oldest of each citizen whose earlier ones are finished — hands each to its
 channel's processor (which calls the engine) and marks it done: its body erased, the row kept as
@@ -24,7 +27,7 @@ from collections.abc import Awaitable, Callable
 
 from storage import ingest
 from storage.db import Database
-from storage.ingest import ClaimedEvent, NewEvent
+from storage.ingest import ClaimedEvent, EventWriter, NewEvent
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ class IngestQueue:
         max_defer: float = 0.5,
     ) -> None:
         self.db = db
+        self.writer = EventWriter(db)
         self.clock = clock
         self.processors: dict[str, Processor] = {}
         self.concurrency = concurrency
@@ -64,8 +68,9 @@ class IngestQueue:
         self.poll_interval = poll_interval
         self.max_backlog = max_backlog
         self.max_group = max_group
-        # While a burst of webhooks is arriving the worker waits (``quiet`` seconds without a new
-        # one, at most ``max_defer``): acknowledging them all first keeps Zalo's 2 s for everyone.
+        # While a burst of webhooks is arriving or being written the worker waits (``quiet``
+        # seconds after the last store or write, at most ``max_defer``): acknowledging them all
+        # first keeps Zalo's 2 s for everyone.
         self.quiet = quiet
         self.max_defer = max_defer
         self._last_store = 0.0
@@ -95,13 +100,14 @@ class IngestQueue:
             for event, _ in group:
                 unique.setdefault((event.channel, event.external_id), event)
             try:
-                async with self.db.write() as session:
-                    new = await ingest.store_events(session, list(unique.values()), self.clock())
+                new = await self.writer.write(list(unique.values()), self.clock())
             except Exception as err:  # the requests answer 503; the platform sends them again
                 for _, future in group:
                     if not future.done():
                         future.set_exception(err)
                 continue
+            finally:
+                self._last_store = time.monotonic()  # the answers leave now: still a burst
             for event, future in group:
                 key = (event.channel, event.external_id)
                 if not future.done():
@@ -160,12 +166,21 @@ class IngestQueue:
                 delay = dt.timedelta(seconds=min(300, 2**event.attempts))
                 await ingest.retry_event(session, event.id, self.clock() + delay, error)
 
+    def _busy(self) -> bool:
+        """Events wait to be written, a group is being written, or one was just answered."""
+        writing = self._writer is not None and not self._writer.done()
+        return writing or time.monotonic() - self._last_store < self.quiet
+
     async def _after_burst(self) -> None:
         deadline = time.monotonic() + self.max_defer
-        busy = time.monotonic() - self._last_store < self.quiet
+        busy = self._busy()
         while busy and time.monotonic() < deadline:
             await asyncio.sleep(self.quiet)
-            busy = time.monotonic() - self._last_store < self.quiet
+            busy = self._busy()
+
+    async def close(self) -> None:
+        """Close the writer's own connections."""
+        await self.writer.close()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; the batch in hand is finished first."""

@@ -131,6 +131,7 @@ class Runtime:
     async def close(self) -> None:
         if self.knowledge is not None:
             self.knowledge.stop()
+        await self.ingest.close()
         await self.db.dispose()
         await self.service_db.dispose()
 

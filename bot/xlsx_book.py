@@ -2,8 +2,8 @@
 
 openpyxl's write-only mode writes each row to a temporary file as it is appended, so an export
 of 100,000 petitions holds one page of rows (and the shared strings), not the whole sheet.
-``StreamedBook`` is blocking; the dashboard drives it in a child process through ``BookProcess``
-(never on the event loop, not even in a thread of its process). Each sheet: an STT column
+``StreamedBook`` is blocking; the dashboard uses it in a child process (``bot.xlsx_export``),
+never on the event loop, not even in a thread of its process. Each sheet: an STT column
 first, real date and number cells (``DD/MM/YYYY``, ``0.0%``), column widths, a frozen header
 row repeated on every printed page, A4 landscape fitted to the page width. Text is never a
 formula (``FORMULA_STARTS``: written as text with Excel's quote prefix) and loses the
@@ -12,7 +12,6 @@ characters XML cannot hold.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -160,69 +159,3 @@ def _cell(sheet: Sheet, column: Column, value: Any) -> Any:
     if column.wrap:
         return _styled(sheet, "wrap", text)
     return text
-
-
-# --- in a process of its own -------------------------------------------------------------------
-# A thread still shares the GIL with the event loop: on a busy machine a year's export stalled
-# /healthz for a second. The workbook is therefore written by a child process (spawned: it
-# imports this module and openpyxl only), fed pages of plain cell values through a bounded queue
-# (a slow writer holds the producer back: memory stays bounded on both sides).
-
-QUEUE_PAGES = 4
-
-
-def _serve(queue: Any, path: str) -> None:
-    """The child: apply the parent's commands to a StreamedBook, then save it at ``path``."""
-    book = StreamedBook()
-    sheets: dict[str, Sheet] = {}
-    while True:
-        command, *args = queue.get()
-        if command == "sheet":
-            title, columns, stt = args
-            sheets[title] = book.sheet(title, columns, stt=stt)
-        elif command == "rows":
-            title, rows = args
-            book.append(sheets[title], rows)
-        elif command == "save":
-            book.save(path)
-            return
-        else:
-            return  # "abort"
-
-
-class BookProcess:
-    """The parent's handle on a workbook written by a child process (all methods async)."""
-
-    def __init__(self, path: str) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        self.queue = context.Queue(QUEUE_PAGES)
-        self.process = context.Process(target=_serve, args=(self.queue, path), daemon=True)
-        self.started = False
-
-    async def _send(self, *command: Any) -> None:
-        if not self.started:
-            await asyncio.to_thread(self.process.start)
-            self.started = True
-        await asyncio.to_thread(self.queue.put, command)
-
-    async def sheet(self, title: str, columns: Sequence[Column], *, stt: bool = True) -> None:
-        await self._send("sheet", title, list(columns), stt)
-
-    async def append(self, title: str, rows: list[list[Any]]) -> None:
-        await self._send("rows", title, rows)
-
-    async def save(self) -> None:
-        """Wait until the child has written the file; RuntimeError if it failed."""
-        await self._send("save")
-        await asyncio.to_thread(self.process.join)
-        if self.process.exitcode != 0:
-            raise RuntimeError(f"the XLSX writer exited with {self.process.exitcode}")
-
-    async def close(self) -> None:
-        """Stop the child if it is still running (the request failed or was cancelled)."""
-        if self.started and self.process.is_alive():
-            self.process.terminate()
-            await asyncio.to_thread(self.process.join)
-        self.queue.close()

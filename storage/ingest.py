@@ -2,7 +2,12 @@
 
 ``store_events`` inserts a group of events in one ``INSERT … ON CONFLICT DO NOTHING`` and says
 which were new: a platform's redelivery of an event still queued is dropped here, one already
-processed by the engine's own UNIQUE inbound key. ``claim_events`` leases the oldest event of
+processed by the engine's own UNIQUE inbound key. ``EventWriter`` runs it: on PostgreSQL over
+two connections of its own in autocommit, one statement of fixed text whatever the group's size
+(``unnest`` of five arrays: prepared once per connection), so a group is one round trip — no
+pool pre-ping, BEGIN or COMMIT, and no wait behind the engine's or the worker's transactions for
+a connection; on SQLite in the database's ordinary write transaction (one writer at a time
+whatever the pool). ``claim_events`` leases the oldest event of
 each citizen whose earlier events are all finished (``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
 so several processes share the queue); an expired lease — its process died — makes the event
 claimable again.
@@ -15,11 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, delete, exists, select, text, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import aliased
 
+from storage.db import Database
 from storage.models import WebhookEvent
 
 PENDING, WORKING, DONE, FAILED = "pending", "working", "done", "failed"
@@ -47,37 +54,100 @@ class ClaimedEvent:
     attempts: int
 
 
+_TABLE = WebhookEvent.__table__
+# The same text for every group: asyncpg prepares it once per connection (an INSERT … VALUES of
+# N rows would be a new statement, parsed and planned by the server, for every group size).
+PG_STORE = text(
+    f"INSERT INTO {_TABLE.name} (commune_id, channel, external_id, user_key, payload, status,"
+    " attempts, received_at, next_attempt_at)"
+    " SELECT c, ch, x, u, p, :status, 0, :now, :now FROM unnest("
+    " CAST(:communes AS varchar[]), CAST(:channels AS varchar[]), CAST(:keys AS varchar[]),"
+    " CAST(:users AS varchar[]), CAST(:payloads AS text[])) AS t(c, ch, x, u, p)"
+    " ON CONFLICT (channel, external_id) DO NOTHING RETURNING channel, external_id"
+)
+# SQLite: one cached statement executed with the list of rows; SQLAlchemy sends it as a single
+# multi-row INSERT ("insertmanyvalues") without compiling a new statement per group size.
+SQLITE_STORE = (
+    sqlite.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    .returning(_TABLE.c.channel, _TABLE.c.external_id)
+)
+
+
 async def store_events(
-    session: AsyncSession, events: Sequence[NewEvent], now: dt.datetime
+    executor: AsyncSession | AsyncConnection, events: Sequence[NewEvent], now: dt.datetime
 ) -> set[tuple[str, str]]:
     """Insert the events in one statement; the (channel, external_id) of those that were new."""
     if not events:
         return set()
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    rows: list[dict[str, Any]] = [
-        {
-            "commune_id": e.commune_id,
-            "channel": e.channel,
-            "external_id": e.external_id,
-            "user_key": e.user_key,
-            "payload": e.payload,
-            "status": PENDING,
-            "attempts": 0,
-            "received_at": now,
-            "next_attempt_at": now,
-        }
-        for e in events
-    ]
-    table = WebhookEvent.__table__
-    # One cached statement executed with the list of rows: SQLAlchemy sends it as a single
-    # multi-row INSERT ("insertmanyvalues") without compiling a new statement per group size.
-    stmt = (
-        module.insert(table)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(table.c.channel, table.c.external_id)
-    )
-    return {(c, x) for c, x in (await session.execute(stmt, rows)).all()}
+    bind = executor.get_bind() if isinstance(executor, AsyncSession) else executor
+    if bind.dialect.name == "postgresql":
+        result = await executor.execute(
+            PG_STORE,
+            {
+                "status": PENDING,
+                "now": now,
+                "communes": [e.commune_id for e in events],
+                "channels": [e.channel for e in events],
+                "keys": [e.external_id for e in events],
+                "users": [e.user_key for e in events],
+                "payloads": [e.payload for e in events],
+            },
+        )
+    else:
+        rows: list[dict[str, Any]] = [
+            {
+                "commune_id": e.commune_id,
+                "channel": e.channel,
+                "external_id": e.external_id,
+                "user_key": e.user_key,
+                "payload": e.payload,
+                "status": PENDING,
+                "attempts": 0,
+                "received_at": now,
+                "next_attempt_at": now,
+            }
+            for e in events
+        ]
+        result = await executor.execute(SQLITE_STORE, rows)
+    return {(c, x) for c, x in result.all()}
+
+
+class EventWriter:
+    """Where the webhooks' groups of events are written (see the module's docstring)."""
+
+    def __init__(self, db: Database, connections: int = 2) -> None:
+        self.db = db
+        self.engine: AsyncEngine | None = None
+        if not db.is_sqlite:
+            # Connections of its own, never pre-pinged: a connection the server dropped fails
+            # one attempt, is discarded by the pool, and the group is written again on a new one.
+            self.engine = create_async_engine(
+                db.url,
+                pool_size=connections,
+                max_overflow=0,
+                pool_timeout=5,
+                isolation_level="AUTOCOMMIT",
+                hide_parameters=True,
+            )
+
+    async def write(self, events: Sequence[NewEvent], now: dt.datetime) -> set[tuple[str, str]]:
+        """Commit the events (one statement, atomic); the keys of those that were new."""
+        if self.engine is None:
+            async with self.db.write() as session:
+                return await store_events(session, events, now)
+        try:
+            async with self.engine.connect() as conn:
+                return await store_events(conn, events, now)
+        except DBAPIError as err:
+            if not err.connection_invalidated:
+                raise
+        async with self.engine.connect() as conn:  # once more, on a fresh connection
+            return await store_events(conn, events, now)
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
 
 
 async def claim_events(

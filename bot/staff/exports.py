@@ -1,17 +1,17 @@
 """The reports' exports: XLSX (openpyxl, write-only) and CSV, for council staff who live in Excel.
 
-The same numbers as the reports page (``bot.staff.reports``), and every petition of the period
-and every overdue one — no row cap: the rows are read in keyset pages (``storage.reports``) and
-written as they come, the XLSX by ``bot.xlsx_book`` in a child process (to a temporary
-file, then sent in chunks), the CSV straight into the response; the event loop only fetches
-pages, so chat and ``/healthz`` keep answering during a year's export. Cells a council office can
-paste: STT, real dates and numbers, the staff summary where the schema has one, the citizen's
-verdict. The CSV has a UTF-8 byte-order mark so Excel opens Vietnamese text correctly. Exports
-carry no personal data (no names, phones or locations). Any cell that starts like a formula
-(``=``, ``+``, ``-``, ``@``, a tab or a line break) is written as text: a citizen's words must
-never run in a staff member's Excel — in XLSX also after the cell is edited (Excel's "quote
-prefix"). Characters XML cannot hold (control characters a citizen can type into the web chat)
-are dropped from XLSX cells: one such petition used to make the whole month's export fail.
+The same numbers as the reports page (``bot.staff.reports``), and every petition of the period and
+every overdue one — no row cap: the rows are read in keyset pages (``storage.reports``) and written
+as they come: the XLSX wholly by a child process (``bot.xlsx_export``: it reads the pages, builds
+the cells and saves a temporary file, then sent in chunks — the server's event loop only waits),
+the CSV straight into the response; so chat and ``/healthz`` keep answering during a year's export.
+Cells a council office can paste: STT, real dates and numbers, the staff summary where the schema
+has one, the citizen's verdict. The CSV has a UTF-8 byte-order mark so Excel opens Vietnamese text
+correctly. Exports carry no personal data (no names, phones or locations). Any cell that starts
+like a formula (``=``, ``+``, ``-``, ``@``, a tab or a line break) is written as text: a citizen's
+words must never run in a staff member's Excel — in XLSX also after the cell is edited (Excel's
+"quote prefix"). Characters XML cannot hold (control characters a citizen can type into the web
+chat) are dropped from XLSX cells: one such petition used to make the whole month's export fail.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -33,59 +32,28 @@ from bot.staff.config import config
 from bot.staff.dates import fmt_date, fmt_datetime
 from bot.staff.forms import BadInput
 from bot.staff.labels import Labels
-from bot.staff.masking import petition_text
 from bot.staff.pages import error_page, secure_headers
 from bot.staff.petitions import SATISFACTION_LABELS
 from bot.staff.reports import (
     DIMENSION_TITLES,
     Report,
-    answered_on_time,
     build_report,
     deadline_window,
     parse_period,
 )
 from bot.staff.roles import StaffUser
-from bot.xlsx_book import FORMULA_STARTS, Bold, BookProcess, Column, Percent, xlsx_text
+from bot.xlsx_book import FORMULA_STARTS, Bold, Percent, xlsx_text
+from bot.xlsx_export import LIST_COLUMNS, Names, XlsxJob, list_row, period_pages, run_child
 from handlers.workflow import calendar
 from knowledge.profile import CommuneProfile
-from storage import reports as reports_repo
+from knowledge.working_days import DaysOff
 
 __all__ = ["FORMULA_STARTS", "LIST_HEADERS", "export_csv", "export_xlsx", "xlsx_text"]
 
-PAGE_ROWS = 250  # rows per read and per message to the writer: short turns of the event loop
+PAGE_ROWS = 250  # rows per read: short transactions (and short turns of the CSV's event loop)
 CHUNK = 256 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HAS_SUMMARY = reports_repo.SUMMARY_COLUMN is not None
-LIST_COLUMNS = [
-    Column("Mã kiến nghị", 12),
-    Column("Ngày tiếp nhận", 13),
-    Column("Kênh tiếp nhận", 16),
-    Column("Lĩnh vực", 24),
-    Column("Ban phụ trách", 22),
-    Column("Thôn", 14),
-    Column("Nội dung", 60, wrap=True),
-    *([Column("Nội dung tóm tắt", 48, wrap=True)] if HAS_SUMMARY else []),
-    Column("Trạng thái", 20),
-    Column("Cơ quan giải quyết", 22),
-    Column("Số văn bản chuyển", 16),
-    Column("Hạn trả lời", 13),
-    Column("Ngày trả lời", 13),
-    Column("Trả lời đúng hạn", 12),
-    Column("Nội dung trả lời", 60, wrap=True),
-    Column("Đánh giá của cử tri", 20),
-]
 LIST_HEADERS = ["STT", *(c.header for c in LIST_COLUMNS)]
-SUMMARY_COLUMNS = [Column("Chỉ tiêu", 48), Column("Số lượng", 14), Column("", 10)]
-LATE_COLUMNS = [
-    Column("Mã kiến nghị", 12),
-    Column("Hạn trả lời", 13),
-    Column("Số ngày làm việc quá hạn", 12),
-    Column("Trạng thái", 20),
-    Column("Lĩnh vực", 24),
-    Column("Ban phụ trách", 22),
-    Column("Cơ quan giải quyết", 22),
-    Column("Nội dung", 70, wrap=True),
-]
 
 
 def _text_cell(value: Any) -> Any:
@@ -94,48 +62,20 @@ def _text_cell(value: Any) -> Any:
     return value
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return calendar.vn_today(value) if value is not None else None
-
-
-def _list_row(row: Any, profile: CommuneProfile, labels: Labels, user: StaffUser) -> list[Any]:
-    """One petition's cells (without STT): dates as dates, for the XLSX; the text masked for a
-    role that may not see contact details."""
-    verdict = answered_on_time(row.answered_at, row.due_date)
-    summary = [getattr(row, "summary", None) or ""] if HAS_SUMMARY else []
-    return [
-        row.code,
-        _day(row.created_at),
-        labels.channel_label(row.intake_channel),
-        present.category_name(profile, row.category),
-        present.committee_name(profile, row.committee),
-        present.village_name(profile, row.village),
-        petition_text(row.content, row, user),
-        *summary,
-        labels.status_label(row.status),
-        row.forwarded_to or "",
-        row.forward_doc_no or "",
-        row.due_date,
-        _day(row.answered_at),
-        "" if verdict is None else ("Đúng hạn" if verdict else "Quá hạn"),
-        row.answer or "",
-        SATISFACTION_LABELS.get(row.satisfaction or "", row.satisfaction or ""),
-    ]
-
-
-def _late_row(
-    row: Any, profile: CommuneProfile, labels: Labels, today: dt.date, user: StaffUser
-) -> list[Any]:
-    return [
-        row.code,
-        row.due_date,
-        calendar.working_days_between(row.due_date, today, profile.petitions.holidays),
-        labels.status_label(row.status),
-        present.category_name(profile, row.category),
-        present.committee_name(profile, row.committee),
-        row.forwarded_to or "",
-        petition_text(row.content, row, user),
-    ]
+def _names(profile: CommuneProfile, labels: Labels, user: StaffUser) -> Names:
+    """The labels and names of this commune, as plain data a child process can be given."""
+    holidays = profile.petitions.holidays
+    return Names(
+        channels=dict(labels.channels),
+        statuses=dict(labels.status),
+        categories={c.id: present.category_name(profile, c.id) for c in profile.categories},
+        committees={c.id: present.committee_name(profile, c.id) for c in profile.committees},
+        villages={v.id: present.village_name(profile, v.id) for v in profile.villages},
+        satisfaction=dict(SATISFACTION_LABELS),
+        personal=user.can("personal"),
+        tz=calendar.VN_TZ,
+        days_off=holidays if isinstance(holidays, DaysOff) else frozenset(holidays),
+    )
 
 
 def _csv_value(value: Any) -> Any:
@@ -175,73 +115,22 @@ def _summary_lines(report: Report, profile: CommuneProfile) -> list[list[Any]]:
     return lines
 
 
-async def _pages(
-    runtime: Any,
-    fetch: Callable[..., Any],
-    keyset: Callable[[Any], tuple[Any, int]],
-    **query: Any,
-) -> AsyncIterator[list[Any]]:
-    """Every row of a query, a page (``PAGE_ROWS``) per short read transaction."""
-    after = None
-    while True:
-        async with runtime.db.read() as session:
-            rows = await fetch(session, after=after, size=PAGE_ROWS, **query)
-        if not rows:
-            return
-        yield rows
-        if len(rows) < PAGE_ROWS:
-            return
-        after = keyset(rows[-1])
-
-
-def _period_rows(runtime: Any, report: Report) -> AsyncIterator[list[Any]]:
-    return _pages(
-        runtime,
-        reports_repo.petition_rows_page,
-        lambda row: (row.created_at, row.id),
+def _job(runtime: Any, report: Report, names: Names) -> XlsxJob:
+    today = calendar.vn_today(report.generated_at)
+    last_overdue, _ = deadline_window(runtime.profile, today)
+    return XlsxJob(
+        database_url=runtime.db.url,
         commune_id=runtime.profile.id,
         start=report.period.start_utc,
         end=report.period.end_utc,
         committee=report.committee,
-    )
-
-
-def _overdue_rows(runtime: Any, report: Report, today: dt.date) -> AsyncIterator[list[Any]]:
-    last_overdue, _ = deadline_window(runtime.profile, today)
-    return _pages(
-        runtime,
-        reports_repo.awaiting_page,
-        lambda row: (row.due_date, row.id),
-        commune_id=runtime.profile.id,
-        statuses=present.AWAITING,
+        awaiting=tuple(present.AWAITING),
         due_by=last_overdue,
-        committee=report.committee,
+        today=today,
+        summary=_summary_lines(report, runtime.profile),
+        names=names,
+        page_rows=PAGE_ROWS,
     )
-
-
-async def _write_xlsx(
-    runtime: Any, report: Report, labels: Labels, user: StaffUser, path: str
-) -> None:
-    """Feed the child process that writes the workbook, a page at a time."""
-    profile = runtime.profile
-    today = calendar.vn_today(report.generated_at)
-    book = BookProcess(path)
-    try:
-        await book.sheet("Tổng hợp", SUMMARY_COLUMNS, stt=False)
-        await book.append("Tổng hợp", _summary_lines(report, profile))
-        await book.sheet("Danh sách kiến nghị", LIST_COLUMNS)
-        async for rows in _period_rows(runtime, report):
-            await book.append(
-                "Danh sách kiến nghị", [_list_row(row, profile, labels, user) for row in rows]
-            )
-        await book.sheet("Quá hạn", LATE_COLUMNS)
-        async for rows in _overdue_rows(runtime, report, today):
-            await book.append(
-                "Quá hạn", [_late_row(row, profile, labels, today, user) for row in rows]
-            )
-        await book.save()
-    finally:
-        await book.close()
 
 
 async def _send_file(
@@ -276,7 +165,8 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     fd, path = await asyncio.to_thread(tempfile.mkstemp, prefix="xabot-export-", suffix=".xlsx")
     os.close(fd)
     try:
-        await _write_xlsx(cfg.runtime, report, cfg.labels, request["staff_user"], path)
+        names = _names(cfg.runtime.profile, cfg.labels, request["staff_user"])
+        await run_child(_job(cfg.runtime, report, names), path)
         return await _send_file(request, path, _filename(report, "xlsx"), XLSX_TYPE)
     finally:
         await asyncio.to_thread(os.unlink, path)
@@ -294,8 +184,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     if isinstance(report, web.StreamResponse):
         return report
     cfg = config(request)
-    profile, labels = cfg.runtime.profile, cfg.labels
-    user: StaffUser = request["staff_user"]
+    names = _names(cfg.runtime.profile, cfg.labels, request["staff_user"])
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/csv; charset=utf-8",
@@ -306,11 +195,12 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     await response.write("\ufeff".encode() + _csv_lines([LIST_HEADERS]))
     number = 0
-    async for rows in _period_rows(cfg.runtime, report):
+    job = _job(cfg.runtime, report, names)
+    async for rows in period_pages(cfg.runtime.db, job):
         lines = []
         for row in rows:
             number += 1
-            lines.append([number, *(_csv_value(v) for v in _list_row(row, profile, labels, user))])
+            lines.append([number, *(_csv_value(v) for v in list_row(row, names))])
         await response.write(await asyncio.to_thread(_csv_lines, lines))
     await response.write_eof()
     return response
