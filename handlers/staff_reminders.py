@@ -124,7 +124,14 @@ class Reminders:
             )
         self.counts[kind] += 1
 
+    def anyone_hears(self) -> bool:
+        """False when no account has an address and no staff group is set: nothing could be
+        sent, so the petitions are not even loaded (the schedule runs every minute)."""
+        return bool(self.accounts or self.txn.services.staff_notices)
+
     async def assigned(self) -> None:
+        if not self.anyone_hears():
+            return
         session, profile = self.txn.session, self.txn.profile
         since = self.txn.now - ROUTED_WINDOW
         for p in await store.recently_routed(session, profile.id, OPEN_STATES, since):
@@ -147,7 +154,12 @@ class Reminders:
         holidays = profile.petitions.holidays
         days = profile.petitions.reminder_working_days
         horizon = calendar.add_working_days(self.today, days, holidays)
-        for p in await store.due_petitions(session, profile.id, AWAITING_ANSWER, horizon):
+        if not self.anyone_hears():
+            return
+        due_now = await store.due_petitions(
+            session, profile.id, AWAITING_ANSWER, horizon, unsent_after=self.today
+        )
+        for p in due_now:
             assert p.due_date is not None
             due, facts = calendar.vn_date(p.due_date), self.facts(p)
             to = self.committee(p.committee) + self.office()
@@ -197,6 +209,11 @@ class Reminders:
             return
         year, week, _ = self.today.isocalendar()
         session, profile = self.txn.session, self.txn.profile
+        keys = {a.id: f"digest:{a.id}:{year}-W{week:02d}" for a in self.accounts}
+        sent = await store.sent_keys(session, list(keys.values()))
+        waiting = [a for a in self.accounts if keys[a.id] not in sent]
+        if not waiting:
+            return  # this week's digests are out: the due petitions are not loaded again
         holidays = profile.petitions.holidays
         horizon = calendar.add_working_days(
             self.today, profile.petitions.reminder_working_days, holidays
@@ -204,7 +221,7 @@ class Reminders:
         due = await store.due_petitions(session, profile.id, AWAITING_ANSWER, horizon)
         since = self.txn.now - dt.timedelta(days=7)
         label = f"{week}/{year}"
-        for account in self.accounts:
+        for account in waiting:
             scope = account.committee if account.role == "committee" else None
             mine = [p for p in due if scope is None or p.committee == scope]
             late = [p for p in mine if p.due_date and p.due_date < self.today]
@@ -217,7 +234,7 @@ class Reminders:
             )
             base = self.txn.services.public_url.rstrip("/")
             await self.send(
-                f"digest:{account.id}:{year}-W{week:02d}",
+                keys[account.id],
                 "digest",
                 [account.email or ""],
                 self.t.mail_digest_subject(week=label),

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, case, cast, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MailMessage, Petition, StaffAccount, StaffReminder
@@ -154,27 +154,57 @@ async def mail_accounts(session: AsyncSession, commune_id: str) -> list[StaffAcc
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def due_petitions(
-    session: AsyncSession, commune_id: str, statuses: Sequence[str], due_by: dt.date
-) -> list[Petition]:
-    """Petitions waiting for an answer whose due date is on or before ``due_by``."""
-    stmt = (
-        select(Petition)
-        .where(
-            Petition.commune_id == commune_id,
-            Petition.status.in_(list(statuses)),
-            Petition.due_date.is_not(None),
-            Petition.due_date <= due_by,
-        )
-        .order_by(Petition.due_date, Petition.id)
+def _not_sent(key: object) -> object:
+    """No reminder with this key (built in SQL from the petition's columns) was queued: the
+    schedule runs every minute, and a petition told about once must not be loaded again."""
+    sent = select(StaffReminder.id).where(
+        StaffReminder.petition_id == Petition.id, StaffReminder.key == key
     )
+    return ~exists(sent)
+
+
+def _key(prefix: object, *columns: object) -> object:
+    """``prefix`` + ``col1:col2`` as the reminder keys are written (``handlers.staff_reminders``);
+    a date casts to its ISO form on SQLite and PostgreSQL alike."""
+    parts = [cast(column, String) for column in columns]
+    out = prefix + parts[0]  # type: ignore[operator]
+    for part in parts[1:]:
+        out = out + literal(":") + part
+    return out
+
+
+async def due_petitions(
+    session: AsyncSession,
+    commune_id: str,
+    statuses: Sequence[str],
+    due_by: dt.date,
+    *,
+    unsent_after: dt.date | None = None,
+) -> list[Petition]:
+    """Petitions waiting for an answer whose due date is on or before ``due_by``; with
+    ``unsent_after`` (today), only those whose reminder for that date — ``due_soon`` while the
+    date is not past, ``overdue`` after it — was not queued yet."""
+    stmt = select(Petition).where(
+        Petition.commune_id == commune_id,
+        Petition.status.in_(list(statuses)),
+        Petition.due_date.is_not(None),
+        Petition.due_date <= due_by,
+    )
+    if unsent_after is not None:
+        prefix = case(
+            (Petition.due_date >= unsent_after, literal("due_soon:")), else_=literal("overdue:")
+        )
+        stmt = stmt.where(_not_sent(_key(prefix, Petition.id, Petition.due_date)))
+    stmt = stmt.order_by(Petition.due_date, Petition.id)
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def recently_routed(
     session: AsyncSession, commune_id: str, statuses: Sequence[str], since: dt.datetime
 ) -> list[Petition]:
-    """Open petitions with a committee, changed since ``since`` (their assignment is news)."""
+    """Open petitions with a committee, changed since ``since`` (their assignment is news),
+    whose ``assigned`` reminder for that committee was not queued yet."""
+    key = _key(literal("assigned:"), Petition.id, Petition.committee)
     stmt = (
         select(Petition)
         .where(
@@ -182,10 +212,19 @@ async def recently_routed(
             Petition.status.in_(list(statuses)),
             Petition.committee.is_not(None),
             Petition.updated_at >= since,
+            _not_sent(key),
         )
         .order_by(Petition.id)
     )
     return list((await session.execute(stmt)).scalars().all())
+
+
+async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these reminder keys were queued already."""
+    if not keys:
+        return set()
+    stmt = select(StaffReminder.key).where(StaffReminder.key.in_(list(keys)))
+    return set((await session.execute(stmt)).scalars().all())
 
 
 async def week_counts(

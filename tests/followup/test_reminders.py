@@ -189,3 +189,38 @@ async def test_the_telegram_staff_group_hears_deadlines_without_personal_data(
     assert len([t for t in told if "Sắp đến hạn" in t]) == 1
     for text in told:
         assert NAME not in text and PHONE not in text and "ngõ 3" not in text
+
+
+async def test_a_petition_already_reminded_is_not_loaded_again(
+    db_url: str, clock: Any, content: Any, smtp: SmtpServer
+) -> None:
+    """The schedule runs every minute: with 100,000 petitions, loading every due one each time
+    held the event loop for a second. Only those whose reminder for their current due date was
+    not queued are read; moving the due date makes the petition due for a reminder again."""
+    from storage import followup
+    from storage.models import Petition
+
+    env = {"SMTP_URL": smtp.url, "SMTP_FROM": "hdnd@xa.example.vn"}
+    runtime = await make_runtime(db_url, clock, content, **env)
+    try:
+        code, _ = await _setup(runtime)
+        commune, today, horizon = runtime.profile.id, dt.date(2026, 11, 16), dt.date(2026, 11, 30)
+
+        async def unsent() -> list[str]:
+            async with runtime.db.read() as session:
+                rows = await followup.due_petitions(
+                    session, commune, ("forwarded",), horizon, unsent_after=today
+                )
+                return [p.code for p in rows]
+
+        assert await unsent() == [code]
+        await mail.run_once(runtime)
+        assert await unsent() == []
+        async with runtime.db.write() as session:
+            row = (await session.execute(select(Petition).where(Petition.code == code))).scalar()
+            row.due_date = dt.date(2026, 11, 18)
+        assert await unsent() == [code]
+        queued, _ = await mail.run_once(runtime)
+        assert queued.get("due_soon") == 1 and "digest" not in queued
+    finally:
+        await runtime.close()
