@@ -122,3 +122,16 @@ def test_run_on_a_busy_port_creates_nothing_and_says_so(tmp_path: Path) -> None:
     )
     assert "Traceback" not in result.stderr and "MẬT KHẨU" not in result.stdout.upper()
     assert not db.exists()  # no database, so no admin whose password nobody saw
+
+
+def test_the_server_freezes_what_start_up_built() -> None:
+    """Full collections must not walk the trained models and the knowledge base each time."""
+    import gc
+
+    from bot.__main__ import freeze_startup_objects
+
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
