@@ -86,7 +86,7 @@ class Engine:
                         duplicate=True,
                         inbound_event_id=previous,
                     )
-            identity.last_inbound_at = now
+            senders.touch(identity, now)  # written with the state, in Core (``_save``)
             if not identity.active and message.event != "unfollow":
                 identity.active = True
                 identity.blocked_at = None
@@ -122,20 +122,23 @@ class Engine:
     async def _save(self, ctx: Context) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
-        await outgoing.write(
-            ctx.session,
-            commune_id=ctx.commune_id,
-            now=ctx.now,
-            capabilities=self.services.capabilities,
-            out=ctx.out,
-            sender=outgoing.Sender(
-                identity=ctx.identity,
-                state=ctx.state,
-                inbound_event_id=ctx.inbound_event_id,
-                inline=ctx.capabilities.inline_replies,
-            ),
-            replies=ctx.replies,
-        )
+        # No autoflush of the state by the replies' INSERT: ``save_sender`` writes it below.
+        with ctx.session.no_autoflush:
+            await outgoing.write(
+                ctx.session,
+                commune_id=ctx.commune_id,
+                now=ctx.now,
+                capabilities=self.services.capabilities,
+                out=ctx.out,
+                sender=outgoing.Sender(
+                    identity=ctx.identity,
+                    state=ctx.state,
+                    inbound_event_id=ctx.inbound_event_id,
+                    inline=ctx.capabilities.inline_replies,
+                ),
+                replies=ctx.replies,
+            )
+        await senders.save_sender(ctx.session, ctx.identity, ctx.state, ctx.now)
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions
