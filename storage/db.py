@@ -10,6 +10,7 @@ serialise silently.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -18,13 +19,14 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -63,6 +65,9 @@ def check_url(url: str) -> str:
     return driver
 
 
+_BEGIN = {"IMMEDIATE": "BEGIN IMMEDIATE", "DEFERRED": "BEGIN DEFERRED"}
+
+
 def _sqlite_setup(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 
@@ -79,8 +84,13 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        statement = _BEGIN[conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")]
+        # Straight to the driver: one hand-off to aiosqlite's thread instead of a SQLAlchemy
+        # cursor's three (create, execute, close) — on every transaction.
+        try:
+            await_only(conn.connection.driver_connection.execute(statement))
+        except sqlite3.Error as err:  # as SQLAlchemy would raise it ("database is locked")
+            raise DBAPIError.instance(statement, None, err, sqlite3.Error) from err
 
 
 def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
@@ -141,6 +151,10 @@ class Database:
                     "pool_size": pool_size,
                     "max_overflow": max_overflow,
                     "pool_timeout": pool_timeout,
+                    # No ROLLBACK when a connection goes back to the pool (a hand-off to
+                    # aiosqlite's thread per transaction): every session here ends its
+                    # transaction itself, and SQLAlchemy rolls back one left open on close.
+                    "pool_reset_on_return": None,
                 }
             self.engine = create_async_engine(url, echo=echo, hide_parameters=True, **pooling)
             _sqlite_setup(self.engine)
