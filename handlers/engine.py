@@ -122,23 +122,34 @@ class Engine:
     async def _save(self, ctx: Context) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
-        # No autoflush of the state by the replies' INSERT: ``save_sender`` writes it below.
-        with ctx.session.no_autoflush:
-            await outgoing.write(
-                ctx.session,
+        sender = outgoing.Sender(
+            identity=ctx.identity,
+            state=ctx.state,
+            inbound_event_id=ctx.inbound_event_id,
+            inline=ctx.capabilities.inline_replies,
+        )
+        if ctx.out.pushes or ctx.out.notices:
+            # No autoflush of the state by the INSERTs: ``save_sender`` writes it below.
+            with ctx.session.no_autoflush:
+                await outgoing.write(
+                    ctx.session,
+                    commune_id=ctx.commune_id,
+                    now=ctx.now,
+                    capabilities=self.services.capabilities,
+                    out=ctx.out,
+                    sender=sender,
+                    replies=ctx.replies,
+                )
+            rows = []
+        else:  # the common case: replies only, written with the state (``storage.senders``)
+            rows = outgoing.reply_rows(
                 commune_id=ctx.commune_id,
                 now=ctx.now,
                 capabilities=self.services.capabilities,
-                out=ctx.out,
-                sender=outgoing.Sender(
-                    identity=ctx.identity,
-                    state=ctx.state,
-                    inbound_event_id=ctx.inbound_event_id,
-                    inline=ctx.capabilities.inline_replies,
-                ),
+                sender=sender,
                 replies=ctx.replies,
             )
-        await senders.save_sender(ctx.session, ctx.identity, ctx.state, ctx.now)
+        await senders.save_sender(ctx.session, ctx.identity, ctx.state, ctx.now, rows)
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions

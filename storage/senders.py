@@ -11,6 +11,8 @@ elsewhere without its row, takes the slower path once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import outbox
 from storage.models import ChannelIdentity, ConversationState, OutboxMessage, Petition, utcnow
+from storage.replies import REPLY_COLUMNS, insert_replies
 from storage.upsert import insert_ignore
 
 NEEDS_INFO = "needs_info"  # the petition status whose question the citizen's next message answers
@@ -193,19 +196,48 @@ def touch(identity: ChannelIdentity, now: dt.datetime) -> None:
 
 
 async def save_sender(
-    session: AsyncSession, identity: ChannelIdentity, state: ConversationState, now: dt.datetime
+    session: AsyncSession,
+    identity: ChannelIdentity,
+    state: ConversationState,
+    now: dt.datetime,
+    replies: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """Write the sender's state row and ``last_inbound_at`` (one statement on PostgreSQL).
+    """Write the sender's replies (``storage.replies``), state row and ``last_inbound_at``:
+    one statement on PostgreSQL for up to ``FOLDED_REPLIES`` replies, three on SQLite.
 
-    Core UPDATEs instead of the ORM's flush of two objects (a unit of work per message); the
+    Core statements instead of the ORM's flush of two objects (a unit of work per message); the
     state is taken out of the session, so the commit has nothing left to write for it.
     """
-    values = {name: getattr(state, name) for name in _STATE_COLUMNS}
+    values: dict[str, Any] = {name: getattr(state, name) for name in _STATE_COLUMNS}
     values["b_identity_id"] = identity.id
+    values["b_now"] = now
     session.expunge(state)  # before the statement: no autoflush may write it through the ORM
     if _dialect(session) == "postgresql":
-        values["b_now"] = now
+        if 0 < len(replies) <= FOLDED_REPLIES:
+            for i, row in enumerate(replies):
+                values.update({f"r{i}_{name}": value for name, value in row.items()})
+            await session.execute(_saved_with_replies(len(replies)), values)
+            return
+        await insert_replies(session, list(replies))
         await session.execute(_SAVE_BOTH, values)
     else:
+        await insert_replies(session, list(replies))
         await session.execute(_SAVE_STATE, values)
         await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
+
+
+FOLDED_REPLIES = 4  # more replies to one message are rare: then a statement of their own
+
+
+@functools.cache
+def _saved_with_replies(count: int) -> Any:
+    """PostgreSQL: ``WITH touched AS (UPDATE …), saved AS (UPDATE …) INSERT INTO outbox
+    VALUES …`` for ``count`` replies, built once per count."""
+    table = OutboxMessage.__table__
+    rows = [
+        {name: bindparam(f"r{i}_{name}", type_=table.c[name].type) for name in REPLY_COLUMNS}
+        for i in range(count)
+    ]
+    return (
+        insert(table).values(rows).add_cte(_TOUCH.cte("touched")).add_cte(_SAVE_STATE.cte("saved"))
+    )
