@@ -11,7 +11,6 @@ elsewhere without its row, takes the slower path once.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -203,7 +202,7 @@ async def save_sender(
     replies: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write the sender's replies (``storage.replies``), state row and ``last_inbound_at``:
-    one statement on PostgreSQL for up to ``FOLDED_REPLIES`` replies, three on SQLite.
+    one statement on PostgreSQL for a single reply (two for more), three on SQLite.
 
     Core statements instead of the ORM's flush of two objects (a unit of work per message); the
     state is taken out of the session, so the commit has nothing left to write for it.
@@ -213,10 +212,9 @@ async def save_sender(
     values["b_now"] = now
     session.expunge(state)  # before the statement: no autoflush may write it through the ORM
     if _dialect(session) == "postgresql":
-        if 0 < len(replies) <= FOLDED_REPLIES:
-            for i, row in enumerate(replies):
-                values.update({f"r{i}_{name}": value for name, value in row.items()})
-            await session.execute(_saved_with_replies(len(replies)), values)
+        if len(replies) == 1:
+            values.update({f"r_{name}": value for name, value in replies[0].items()})
+            await session.execute(_SAVED_WITH_REPLY, values)
             return
         await insert_replies(session, list(replies))
         await session.execute(_SAVE_BOTH, values)
@@ -226,18 +224,13 @@ async def save_sender(
         await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
 
 
-FOLDED_REPLIES = 4  # more replies to one message are rare: then a statement of their own
-
-
-@functools.cache
-def _saved_with_replies(count: int) -> Any:
-    """PostgreSQL: ``WITH touched AS (UPDATE …), saved AS (UPDATE …) INSERT INTO outbox
-    VALUES …`` for ``count`` replies, built once per count."""
-    table = OutboxMessage.__table__
-    rows = [
-        {name: bindparam(f"r{i}_{name}", type_=table.c[name].type) for name in REPLY_COLUMNS}
-        for i in range(count)
-    ]
-    return (
-        insert(table).values(rows).add_cte(_TOUCH.cte("touched")).add_cte(_SAVE_STATE.cte("saved"))
-    )
+# PostgreSQL, the common case of one reply: ``WITH touched AS (UPDATE …), saved AS (UPDATE …)
+# INSERT INTO outbox VALUES (…)``. Only one row: SQLAlchemy caches no multi-row VALUES, and
+# compiling this statement per message cost more than the round trip it saves.
+_OUTBOX = OutboxMessage.__table__
+_SAVED_WITH_REPLY = (
+    insert(_OUTBOX)
+    .values({name: bindparam(f"r_{name}", type_=_OUTBOX.c[name].type) for name in REPLY_COLUMNS})
+    .add_cte(_TOUCH.cte("touched"))
+    .add_cte(_SAVE_STATE.cte("saved"))
+)

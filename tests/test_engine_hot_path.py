@@ -4,6 +4,7 @@ worker is woken only for rows it must send — on both databases."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -153,3 +154,15 @@ async def test_a_flow_step_is_saved_with_the_state(runtime, clock) -> None:
         ).scalar_one()
     assert state.flow is not None and state.step is not None and state.expires_at is not None
     assert state.message_count == 1
+
+
+async def test_every_statement_of_a_message_comes_from_the_compiled_cache(runtime, caplog) -> None:
+    """A statement SQLAlchemy cannot cache (a multi-row VALUES, say) is compiled again for
+    every message — several times the cost of the round trip it was meant to save."""
+    for i in range(3):  # first contact, then known: every statement compiled once
+        await runtime.engine.handle(web("cache-user", FAQ, f"w{i}"))
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
+    await runtime.engine.handle(web("cache-user", FAQ, "m1"))
+    await runtime.engine.handle(web("cache-user-2", FAQ, "m1"))  # a first contact
+    notes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
+    assert notes and all(n.startswith(("[cached since", "[raw sql]")) for n in notes), notes
