@@ -63,7 +63,7 @@ class Engine:
             # One statement: the identity, its locked state, and whether a petition waits for
             # their answer or a deferred message for their next one (``storage.senders``).
             sender = await senders.lock_sender(
-                session, commune_id, message.channel, message.user_key
+                session, commune_id, message.channel, message.user_key, now
             )
             identity, state = sender.identity, sender.state
             event_id = None
@@ -86,7 +86,7 @@ class Engine:
                         duplicate=True,
                         inbound_event_id=previous,
                     )
-            senders.touch(identity, now)  # written with the state, in Core (``_save``)
+            touched = senders.touch(identity, now)  # written with the state (``_save``)
             if not identity.active and message.event != "unfollow":
                 identity.active = True
                 identity.blocked_at = None
@@ -113,13 +113,13 @@ class Engine:
                 or ctx.out.notices
                 or (ctx.replies and not ctx.capabilities.inline_replies)
             )
-            await self._save(ctx)
+            await self._save(ctx, touched=touched)
             replies = list(ctx.replies)
         if to_send:
             self._committed()
         return HandleResult(replies=replies, inbound_event_id=event_id)
 
-    async def _save(self, ctx: Context) -> None:
+    async def _save(self, ctx: Context, *, touched: bool) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
         sender = outgoing.Sender(
@@ -149,7 +149,9 @@ class Engine:
                 sender=sender,
                 replies=ctx.replies,
             )
-        await senders.save_sender(ctx.session, ctx.identity, ctx.state, ctx.now, rows)
+        await senders.save_sender(
+            ctx.session, ctx.identity, ctx.state, ctx.now, rows, touched=touched
+        )
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions

@@ -78,13 +78,18 @@ _IDENTITY_ID = select(ChannelIdentity.id).where(
 
 
 async def lock_sender(
-    session: AsyncSession, commune_id: str, channel: str, external_user_id: str
+    session: AsyncSession,
+    commune_id: str,
+    channel: str,
+    external_user_id: str,
+    now: dt.datetime | None = None,
 ) -> LockedSender:
-    """The sender's identity and locked state (both created on first contact)."""
+    """The sender's identity and locked state (both created on first contact, a new identity
+    with ``last_inbound_at`` = ``now``)."""
     key = {"commune_id": commune_id, "channel": channel, "external_user_id": external_user_id}
     row = (await session.execute(_SENDER, key)).one_or_none()
     if row is None:
-        created = await _first_contact(session, key)
+        created = await _first_contact(session, key, now)
         if created is not None:
             return created
         # An identity made elsewhere without its row, or a concurrent first message that won:
@@ -109,7 +114,9 @@ _NEW_STATE = ("data", "message_count", "updated_at", "offered")  # the other col
 def _create_identity(module: Any) -> Any:
     return (
         module.insert(_IDENTITIES)
-        .values({c: bindparam(c) for c in (*_IDENTITY_KEY, "active", "created_at")})
+        .values(
+            {c: bindparam(c) for c in (*_IDENTITY_KEY, "active", "last_inbound_at", "created_at")}
+        )
         .on_conflict_do_nothing(index_elements=list(_IDENTITY_KEY))
         .returning(_IDENTITIES.c.id)
     )
@@ -132,14 +139,18 @@ _CREATE_BOTH = (
 )
 
 
-async def _first_contact(session: AsyncSession, key: dict[str, str]) -> LockedSender | None:
+async def _first_contact(
+    session: AsyncSession, key: dict[str, str], now: dt.datetime | None
+) -> LockedSender | None:
     """Create the identity and its conversation row; None when the identity already exists.
 
     The rows are this transaction's own (locked by their INSERT on PostgreSQL), so their
     objects are made from the values inserted instead of being read back.
     """
     created = utcnow()
-    identity_values: dict[str, Any] = {**key, "active": True, "created_at": created}
+    identity_values: dict[str, Any] = {
+        **key, "active": True, "last_inbound_at": now, "created_at": created,
+    }  # fmt: skip
     state_values: dict[str, Any] = {
         "data": {}, "message_count": 0, "updated_at": created, "offered": {},
     }  # fmt: skip
@@ -153,9 +164,7 @@ async def _first_contact(session: AsyncSession, key: dict[str, str]) -> LockedSe
             await session.execute(_CREATE_STATE, {"identity_id": identity_id, **state_values})
     if identity_id is None:
         return None
-    identity = ChannelIdentity(
-        id=identity_id, citizen_id=None, blocked_at=None, last_inbound_at=None, **identity_values
-    )
+    identity = ChannelIdentity(id=identity_id, citizen_id=None, blocked_at=None, **identity_values)
     state = ConversationState(
         identity_id=identity_id, flow=None, step=None, token=None, expires_at=None,
         **state_values,
@@ -188,10 +197,13 @@ _TOUCH = (
 _SAVE_BOTH = _SAVE_STATE.add_cte(_TOUCH.cte("touched"))
 
 
-def touch(identity: ChannelIdentity, now: dt.datetime) -> None:
+def touch(identity: ChannelIdentity, now: dt.datetime) -> bool:
     """Note the message's time on the identity without making it dirty: ``save_sender`` writes
-    it in Core, so the ORM flushes the identity only when a handler changed something else."""
+    it in Core, so the ORM flushes the identity only when a handler changed something else.
+    False when it already says ``now`` (an identity created by this message)."""
+    changed = identity.last_inbound_at != now
     set_committed_value(identity, "last_inbound_at", now)
+    return changed
 
 
 async def save_sender(
@@ -200,6 +212,8 @@ async def save_sender(
     state: ConversationState,
     now: dt.datetime,
     replies: Sequence[dict[str, Any]] = (),
+    *,
+    touched: bool = True,
 ) -> None:
     """Write the sender's replies (``storage.replies``), state row and ``last_inbound_at``:
     one statement on PostgreSQL for a single reply (two for more), three on SQLite.
@@ -221,7 +235,8 @@ async def save_sender(
     else:
         await insert_replies(session, list(replies))
         await session.execute(_SAVE_STATE, values)
-        await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
+        if touched:  # ``touch`` said last_inbound_at changed
+            await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
 
 
 # PostgreSQL, the common case of one reply: ``WITH touched AS (UPDATE …), saved AS (UPDATE …)
