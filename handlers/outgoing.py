@@ -138,8 +138,9 @@ async def write(
             sender=sender,
             replies=replies or [],
         )
-        # The buttons first: the INSERT's autoflush then writes the state once, and the
-        # replies get lower ids than any push below (a recipient's messages leave in order).
+        # The buttons first (an autoflush, where the caller allows one, writes the state
+        # once), and the replies get lower ids than any push below (a recipient's messages
+        # leave in order).
         await replies_store.insert_replies(session, rows)
     for push in out.pushes:
         row = outbox.new_message(

@@ -4,8 +4,12 @@ One SELECT joins the identity to its conversation row (locked on PostgreSQL with
 conversation_states``; SQLite serialises every writer with ``BEGIN IMMEDIATE``) and answers two
 questions the engine would otherwise ask with a statement each on every message: does a petition
 of theirs wait for their answer (the follow-up interceptor reads petitions only then), and did the
-platform defer any message to them (re-queued only then). A first message, or an identity made
-elsewhere without its row, takes the slower path once.
+platform defer any message to them (re-queued only then). A first message inserts both rows and
+uses them as inserted; an identity made elsewhere without its row takes a slower path once.
+
+At the end of the message ``save_sender`` writes the replies, the state row and the identity's
+``last_inbound_at`` in Core — on PostgreSQL as one INSERT whose CTEs are the two UPDATEs —
+instead of an ORM flush.
 """
 
 from __future__ import annotations
