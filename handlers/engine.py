@@ -63,7 +63,7 @@ class Engine:
             # One statement: the identity, its locked state, and whether a petition waits for
             # their answer or a deferred message for their next one (``storage.senders``).
             sender = await senders.lock_sender(
-                session, commune_id, message.channel, message.user_key
+                session, commune_id, message.channel, message.user_key, now
             )
             identity, state = sender.identity, sender.state
             event_id = None
@@ -86,7 +86,7 @@ class Engine:
                         duplicate=True,
                         inbound_event_id=previous,
                     )
-            identity.last_inbound_at = now
+            touched = senders.touch(identity, now)  # written with the state (``_save``)
             if not identity.active and message.event != "unfollow":
                 identity.active = True
                 identity.blocked_at = None
@@ -113,28 +113,44 @@ class Engine:
                 or ctx.out.notices
                 or (ctx.replies and not ctx.capabilities.inline_replies)
             )
-            await self._save(ctx)
+            await self._save(ctx, touched=touched)
             replies = list(ctx.replies)
         if to_send:
             self._committed()
         return HandleResult(replies=replies, inbound_event_id=event_id)
 
-    async def _save(self, ctx: Context) -> None:
+    async def _save(self, ctx: Context, *, touched: bool) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
-        await outgoing.write(
-            ctx.session,
-            commune_id=ctx.commune_id,
-            now=ctx.now,
-            capabilities=self.services.capabilities,
-            out=ctx.out,
-            sender=outgoing.Sender(
-                identity=ctx.identity,
-                state=ctx.state,
-                inbound_event_id=ctx.inbound_event_id,
-                inline=ctx.capabilities.inline_replies,
-            ),
-            replies=ctx.replies,
+        sender = outgoing.Sender(
+            identity=ctx.identity,
+            state=ctx.state,
+            inbound_event_id=ctx.inbound_event_id,
+            inline=ctx.capabilities.inline_replies,
+        )
+        if ctx.out.pushes or ctx.out.notices:
+            # No autoflush of the state by the INSERTs: ``save_sender`` writes it below.
+            with ctx.session.no_autoflush:
+                await outgoing.write(
+                    ctx.session,
+                    commune_id=ctx.commune_id,
+                    now=ctx.now,
+                    capabilities=self.services.capabilities,
+                    out=ctx.out,
+                    sender=sender,
+                    replies=ctx.replies,
+                )
+            rows = []
+        else:  # the common case: replies only, written with the state (``storage.senders``)
+            rows = outgoing.reply_rows(
+                commune_id=ctx.commune_id,
+                now=ctx.now,
+                capabilities=self.services.capabilities,
+                sender=sender,
+                replies=ctx.replies,
+            )
+        await senders.save_sender(
+            ctx.session, ctx.identity, ctx.state, ctx.now, rows, touched=touched
         )
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(

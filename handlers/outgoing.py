@@ -81,6 +81,43 @@ def _numbered(reply: Reply) -> int:
     return sum(1 for b in reply.buttons if b.payload is not None and b.request is None)
 
 
+def reply_rows(
+    *,
+    commune_id: str,
+    now: dt.datetime,
+    capabilities: dict[str, Capabilities],
+    sender: Sender,
+    replies: list[Reply],
+) -> list[dict[str, Any]]:
+    """The sender's replies as outbox rows (one Core INSERT), their buttons recorded first."""
+    identity = sender.identity
+    numbered = capabilities.get(identity.channel, Capabilities()).numbered_choices
+    before = 0
+    rows: list[dict[str, Any]] = []
+    for reply in replies:
+        body = reply.to_dict()
+        if numbered and before:
+            body[CHOICES_BEFORE] = before
+        before += _numbered(reply)
+        rows.append(
+            replies_store.reply_values(
+                commune_id=commune_id,
+                channel=identity.channel,
+                recipient=identity.external_user_id,
+                identity_id=identity.id,
+                body=body,
+                now=now,
+                inline=sender.inline,
+                inbound_event_id=sender.inbound_event_id,
+            )
+        )
+    if rows:
+        offered_buttons.record(
+            sender.state, [(reply, None, False) for reply in replies], batches=True
+        )
+    return rows
+
+
 async def write(
     session: AsyncSession,
     *,
@@ -93,35 +130,18 @@ async def write(
 ) -> None:
     """Add the outbox rows and the offered-button records for everything collected."""
     planned: list[tuple[int | None, OutboxMessage, Reply, bool]] = []
-    reply_rows: list[dict[str, Any]] = []  # the sender's replies: one Core INSERT
     if sender is not None:
-        identity = sender.identity
-        numbered = capabilities.get(identity.channel, Capabilities()).numbered_choices
-        before = 0
-        for reply in replies or []:
-            body = reply.to_dict()
-            if numbered and before:
-                body[CHOICES_BEFORE] = before
-            before += _numbered(reply)
-            reply_rows.append(
-                replies_store.reply_values(
-                    commune_id=commune_id,
-                    channel=identity.channel,
-                    recipient=identity.external_user_id,
-                    identity_id=identity.id,
-                    body=body,
-                    now=now,
-                    inline=sender.inline,
-                    inbound_event_id=sender.inbound_event_id,
-                )
-            )
-        if reply_rows:
-            # The buttons first: the INSERT's autoflush then writes the state once, and the
-            # replies get lower ids than any push below (a recipient's messages leave in order).
-            offered_buttons.record(
-                sender.state, [(reply, None, False) for reply in replies or []], batches=True
-            )
-            await replies_store.insert_replies(session, reply_rows)
+        rows = reply_rows(
+            commune_id=commune_id,
+            now=now,
+            capabilities=capabilities,
+            sender=sender,
+            replies=replies or [],
+        )
+        # The buttons first (an autoflush, where the caller allows one, writes the state
+        # once), and the replies get lower ids than any push below (a recipient's messages
+        # leave in order).
+        await replies_store.insert_replies(session, rows)
     for push in out.pushes:
         row = outbox.new_message(
             commune_id=commune_id,

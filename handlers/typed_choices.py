@@ -27,6 +27,7 @@ Two steps, both reading only the buttons recorded in the conversation row
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -182,13 +183,19 @@ def _usable(ctx: Context, payload: str) -> bool:
     return choice.token == ctx.state.token and choice.step == ctx.step
 
 
+@functools.lru_cache(maxsize=1024)
+def _folded_label(label: str) -> str:
+    """Button labels repeat (topics, menu items): folded once, not on every message."""
+    return fold(label)
+
+
 def _by_label(folded: str, buttons: Sequence[Offered]) -> str | None:
-    exact = {b.payload for b in buttons if fold(b.label) == folded}
+    exact = {b.payload for b in buttons if _folded_label(b.label) == folded}
     if len(exact) == 1:
         return exact.pop()
     if exact or len(folded.split()) < 2:
         return None
-    starts = {b.payload for b in buttons if f"{fold(b.label)} ".startswith(folded + " ")}
+    starts = {b.payload for b in buttons if f"{_folded_label(b.label)} ".startswith(folded + " ")}
     return starts.pop() if len(starts) == 1 else None
 
 

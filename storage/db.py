@@ -10,20 +10,23 @@ serialise silently.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -33,6 +36,9 @@ MIGRATION_LOCK_ID = 5_746_011
 # it is answered 503 (admission control keeps admitted work below the pool, so this is the
 # exception, not a queue). Other users of ``Database`` (the CLI) keep SQLAlchemy's 30 s.
 REQUEST_POOL_TIMEOUT = 2.0
+# PostgreSQL: a pooled connection idle longer than this is pinged before use (one round trip);
+# one in steady use is not — ``pool_pre_ping`` cost a ``SELECT`` on every message.
+IDLE_PING_SECONDS = 10.0
 
 
 class DatabaseUrlError(ValueError):
@@ -59,6 +65,9 @@ def check_url(url: str) -> str:
     return driver
 
 
+_BEGIN = {"IMMEDIATE": "BEGIN IMMEDIATE", "DEFERRED": "BEGIN DEFERRED"}
+
+
 def _sqlite_setup(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 
@@ -75,8 +84,42 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        statement = _BEGIN[conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")]
+        # Straight to the driver: one hand-off to aiosqlite's thread instead of a SQLAlchemy
+        # cursor's three (create, execute, close) — on every transaction.
+        try:
+            await_only(conn.connection.driver_connection.execute(statement))
+        except sqlite3.Error as err:  # as SQLAlchemy would raise it ("database is locked")
+            raise DBAPIError.instance(statement, None, err, sqlite3.Error) from err
+
+
+def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a connection at checkout only when it sat idle in the pool for ``idle_seconds``.
+
+    A connection the server dropped while it was idle (a restart, an idle timeout) is then
+    replaced before a request uses it: raising ``DisconnectionError`` in ``checkout`` makes the
+    pool discard it and take another. A connection dropped while in steady use fails its next
+    statement once, and SQLAlchemy then discards every connection older than that failure.
+    """
+    sync_engine = engine.sync_engine
+    dialect = sync_engine.dialect
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # new, or in steady use
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception as err:  # whatever the driver raises, this connection is unusable
+            raise DisconnectionError() from err
+        if alive is False:
+            raise DisconnectionError()
 
 
 class Database:
@@ -94,6 +137,7 @@ class Database:
         pool_size: int = 10,
         max_overflow: int = 20,
         pool_timeout: float = 30.0,
+        idle_ping_seconds: float = IDLE_PING_SECONDS,
     ) -> None:
         driver = check_url(url)
         self.url = url
@@ -107,6 +151,10 @@ class Database:
                     "pool_size": pool_size,
                     "max_overflow": max_overflow,
                     "pool_timeout": pool_timeout,
+                    # No ROLLBACK when a connection goes back to the pool (a hand-off to
+                    # aiosqlite's thread per transaction): every session here ends its
+                    # transaction itself, and SQLAlchemy rolls back one left open on close.
+                    "pool_reset_on_return": None,
                 }
             self.engine = create_async_engine(url, echo=echo, hide_parameters=True, **pooling)
             _sqlite_setup(self.engine)
@@ -118,9 +166,9 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=max_overflow,
                 pool_timeout=pool_timeout,
-                pool_pre_ping=True,
                 hide_parameters=True,
             )
+            _ping_idle_connections(self.engine, idle_ping_seconds)
             read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(read_engine, expire_on_commit=False)

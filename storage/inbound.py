@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
-from storage.upsert import insert_ignore
 
 
 async def record_inbound(
@@ -26,16 +27,27 @@ async def record_inbound(
         "commune_id": commune_id,
         "channel": channel,
         "external_id": external_id,
+        "identity_id": identity_id,
         "received_at": now,
     }
-    if identity_id is not None:
-        values["identity_id"] = identity_id
-    return await insert_ignore(
-        session,
-        InboundEvent,
-        values,
-        ["channel", "external_id"],
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    result = await session.execute(_RECORD[dialect], values)
+    return result.scalar_one_or_none()
+
+
+def _record(module: Any) -> Any:
+    table = InboundEvent.__table__
+    return (
+        module.insert(table)
+        .values({name: bindparam(name) for name in _COLUMNS})
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(table.c.id)
     )
+
+
+# Built once per database (every message records its event): no statement to build per call.
+_COLUMNS = ("commune_id", "channel", "external_id", "identity_id", "received_at")
+_RECORD = {"sqlite": _record(sqlite), "postgresql": _record(postgresql)}
 
 
 async def find_inbound(session: AsyncSession, channel: str, external_id: str) -> int | None:

@@ -17,6 +17,10 @@ from storage.models import OutboxMessage
 from storage.outbox import PENDING, SENT
 
 _INSERT = insert(OutboxMessage.__table__)
+REPLY_COLUMNS = (
+    "commune_id", "channel", "recipient", "identity_id", "inbound_event_id", "petition_id",
+    "kind", "body", "status", "attempts", "next_attempt_at", "created_at", "sent_at",
+)  # fmt: skip
 
 
 def reply_values(

@@ -4,19 +4,30 @@ One SELECT joins the identity to its conversation row (locked on PostgreSQL with
 conversation_states``; SQLite serialises every writer with ``BEGIN IMMEDIATE``) and answers two
 questions the engine would otherwise ask with a statement each on every message: does a petition
 of theirs wait for their answer (the follow-up interceptor reads petitions only then), and did the
-platform defer any message to them (re-queued only then). A first message, or an identity made
-elsewhere without its row, takes the slower path once.
+platform defer any message to them (re-queued only then). A first message inserts both rows and
+uses them as inserted; an identity made elsewhere without its row takes a slower path once.
+
+At the end of the message ``save_sender`` writes the replies, the state row and the identity's
+``last_inbound_at`` in Core — on PostgreSQL as one INSERT whose CTEs are the two UPDATEs —
+instead of an ORM flush.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import outbox
-from storage.models import ChannelIdentity, ConversationState, OutboxMessage, Petition
+from storage.models import ChannelIdentity, ConversationState, OutboxMessage, Petition, utcnow
+from storage.replies import REPLY_COLUMNS, insert_replies
 from storage.upsert import insert_ignore
 
 NEEDS_INFO = "needs_info"  # the petition status whose question the citizen's next message answers
@@ -71,14 +82,22 @@ _IDENTITY_ID = select(ChannelIdentity.id).where(
 
 
 async def lock_sender(
-    session: AsyncSession, commune_id: str, channel: str, external_user_id: str
+    session: AsyncSession,
+    commune_id: str,
+    channel: str,
+    external_user_id: str,
+    now: dt.datetime | None = None,
 ) -> LockedSender:
-    """The sender's identity and locked state (both created on first contact)."""
+    """The sender's identity and locked state (both created on first contact, a new identity
+    with ``last_inbound_at`` = ``now``)."""
     key = {"commune_id": commune_id, "channel": channel, "external_user_id": external_user_id}
     row = (await session.execute(_SENDER, key)).one_or_none()
     if row is None:
-        # First contact: insert both rows (a concurrent first message's win is fine), then the
-        # same statement locks them.
+        created = await _first_contact(session, key, now)
+        if created is not None:
+            return created
+        # An identity made elsewhere without its row, or a concurrent first message that won:
+        # make sure both rows exist, then the same statement locks them.
         identity_id = await insert_ignore(session, ChannelIdentity, key, list(key))
         if identity_id is None:
             identity_id = (await session.execute(_IDENTITY_ID, key)).scalar_one()
@@ -88,3 +107,149 @@ async def lock_sender(
         row = (await session.execute(_SENDER, key)).one()
     identity, state, awaiting, deferred = row
     return LockedSender(identity, state, bool(awaiting), bool(deferred))
+
+
+_IDENTITIES = ChannelIdentity.__table__
+_STATES = ConversationState.__table__
+_IDENTITY_KEY = ("commune_id", "channel", "external_user_id")
+_NEW_STATE = ("data", "message_count", "updated_at", "offered")  # the other columns are NULL
+
+
+def _create_identity(module: Any) -> Any:
+    return (
+        module.insert(_IDENTITIES)
+        .values(
+            {c: bindparam(c) for c in (*_IDENTITY_KEY, "active", "last_inbound_at", "created_at")}
+        )
+        .on_conflict_do_nothing(index_elements=list(_IDENTITY_KEY))
+        .returning(_IDENTITIES.c.id)
+    )
+
+
+_CREATE_IDENTITY = _create_identity(sqlite)
+_CREATE_STATE = insert(_STATES).values({c: bindparam(c) for c in ("identity_id", *_NEW_STATE)})
+# PostgreSQL: both rows in one statement (a data-modifying CTE); nothing if the identity exists.
+_NEW_IDENTITY = _create_identity(postgresql).cte("new_identity")
+_CREATE_BOTH = (
+    postgresql.insert(_STATES)
+    .from_select(
+        ["identity_id", *_NEW_STATE],
+        select(
+            _NEW_IDENTITY.c.id,
+            *(bindparam(c, type_=_STATES.c[c].type) for c in _NEW_STATE),
+        ),
+    )
+    .returning(_STATES.c.identity_id)
+)
+
+
+async def _first_contact(
+    session: AsyncSession, key: dict[str, str], now: dt.datetime | None
+) -> LockedSender | None:
+    """Create the identity and its conversation row; None when the identity already exists.
+
+    The rows are this transaction's own (locked by their INSERT on PostgreSQL), so their
+    objects are made from the values inserted instead of being read back.
+    """
+    created = utcnow()
+    identity_values: dict[str, Any] = {
+        **key, "active": True, "last_inbound_at": now, "created_at": created,
+    }  # fmt: skip
+    state_values: dict[str, Any] = {
+        "data": {}, "message_count": 0, "updated_at": created, "offered": {},
+    }  # fmt: skip
+    if _dialect(session) == "postgresql":
+        result = await session.execute(_CREATE_BOTH, {**identity_values, **state_values})
+        identity_id = result.scalar_one_or_none()
+    else:
+        result = await session.execute(_CREATE_IDENTITY, identity_values)
+        identity_id = result.scalar_one_or_none()
+        if identity_id is not None:
+            await session.execute(_CREATE_STATE, {"identity_id": identity_id, **state_values})
+    if identity_id is None:
+        return None
+    identity = ChannelIdentity(id=identity_id, citizen_id=None, blocked_at=None, **identity_values)
+    state = ConversationState(
+        identity_id=identity_id, flow=None, step=None, token=None, expires_at=None,
+        **state_values,
+    )  # fmt: skip
+    for row in (identity, state):
+        make_transient_to_detached(row)  # as if loaded: every column set, no pending change
+        session.add(row)
+    return LockedSender(identity, state, awaiting_answer=False, deferred=False)
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+# The columns of a conversation row a message may change; ``save_sender`` writes them all.
+_STATE_COLUMNS = (
+    "flow", "step", "token", "data", "expires_at", "message_count", "updated_at", "offered",
+)  # fmt: skip
+_SAVE_STATE = (
+    update(_STATES)
+    .where(_STATES.c.identity_id == bindparam("b_identity_id"))
+    .values({name: bindparam(name) for name in _STATE_COLUMNS})
+)
+_TOUCH = (
+    update(_IDENTITIES)
+    .where(_IDENTITIES.c.id == bindparam("b_identity_id"))
+    .values(last_inbound_at=bindparam("b_now"))
+)
+# PostgreSQL: both UPDATEs in one statement (a data-modifying CTE); SQLite has none.
+_SAVE_BOTH = _SAVE_STATE.add_cte(_TOUCH.cte("touched"))
+
+
+def touch(identity: ChannelIdentity, now: dt.datetime) -> bool:
+    """Note the message's time on the identity without making it dirty: ``save_sender`` writes
+    it in Core, so the ORM flushes the identity only when a handler changed something else.
+    False when it already says ``now`` (an identity created by this message)."""
+    changed = identity.last_inbound_at != now
+    set_committed_value(identity, "last_inbound_at", now)
+    return changed
+
+
+async def save_sender(
+    session: AsyncSession,
+    identity: ChannelIdentity,
+    state: ConversationState,
+    now: dt.datetime,
+    replies: Sequence[dict[str, Any]] = (),
+    *,
+    touched: bool = True,
+) -> None:
+    """Write the sender's replies (``storage.replies``), state row and ``last_inbound_at``:
+    one statement on PostgreSQL for a single reply (two for more), three on SQLite.
+
+    Core statements instead of the ORM's flush of two objects (a unit of work per message); the
+    state is taken out of the session, so the commit has nothing left to write for it.
+    """
+    values: dict[str, Any] = {name: getattr(state, name) for name in _STATE_COLUMNS}
+    values["b_identity_id"] = identity.id
+    values["b_now"] = now
+    session.expunge(state)  # before the statement: no autoflush may write it through the ORM
+    if _dialect(session) == "postgresql":
+        if len(replies) == 1:
+            values.update({f"r_{name}": value for name, value in replies[0].items()})
+            await session.execute(_SAVED_WITH_REPLY, values)
+            return
+        await insert_replies(session, list(replies))
+        await session.execute(_SAVE_BOTH, values)
+    else:
+        await insert_replies(session, list(replies))
+        await session.execute(_SAVE_STATE, values)
+        if touched:  # ``touch`` said last_inbound_at changed
+            await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
+
+
+# PostgreSQL, the common case of one reply: ``WITH touched AS (UPDATE …), saved AS (UPDATE …)
+# INSERT INTO outbox VALUES (…)``. Only one row: SQLAlchemy caches no multi-row VALUES, and
+# compiling this statement per message cost more than the round trip it saves.
+_OUTBOX = OutboxMessage.__table__
+_SAVED_WITH_REPLY = (
+    insert(_OUTBOX)
+    .values({name: bindparam(f"r_{name}", type_=_OUTBOX.c[name].type) for name in REPLY_COLUMNS})
+    .add_cte(_TOUCH.cte("touched"))
+    .add_cte(_SAVE_STATE.cte("saved"))
+)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from sqlalchemy import func, inspect, select
+import pytest
+from sqlalchemy import func, inspect, select, text
 
 from storage import identities, inbound, outbox, unanswered
 from storage.communes import ensure_commune
 from storage.db import Database
 from storage.models import ChannelIdentity, OutboxMessage
+from tests.conftest import _pg_admin_execute
 
 T0 = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 
@@ -236,3 +238,42 @@ async def test_the_migrations_match_the_models(db_url: str) -> None:
             await conn.run_sync(lambda c: command.check(alembic_config(c)))
     finally:
         await db.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_connection_dropped_while_idle_is_replaced_before_use(db_url: str) -> None:
+    """No ``SELECT 1`` per checkout: only a connection idle in the pool for a while is pinged,
+    and one the server dropped meanwhile is replaced instead of failing the request."""
+    pings: list[int] = []
+
+    def count_pings(db: Database) -> None:
+        dialect = db.engine.sync_engine.dialect
+        ping = dialect.do_ping
+
+        def counted(dbapi_conn: object) -> bool:
+            pings.append(1)
+            return ping(dbapi_conn)
+
+        dialect.do_ping = counted  # type: ignore[method-assign]
+
+    async def backend_pid(db: Database) -> int:
+        async with db.write() as session:
+            return (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+
+    busy = Database(db_url, pool_size=1, max_overflow=0)  # the default: ping after 10 s idle
+    count_pings(busy)
+    try:
+        pids = {await backend_pid(busy) for _ in range(5)}
+        assert len(pids) == 1 and pings == []  # in steady use: never pinged
+    finally:
+        await busy.dispose()
+    idle = Database(db_url, pool_size=1, max_overflow=0, idle_ping_seconds=0.05)
+    count_pings(idle)
+    try:
+        pid = await backend_pid(idle)
+        await _pg_admin_execute(f"SELECT pg_terminate_backend({pid})")
+        await asyncio.sleep(0.1)  # idle longer than idle_ping_seconds
+        assert await backend_pid(idle) != pid  # replaced at checkout; the request did not fail
+        assert len(pings) == 1
+    finally:
+        await idle.dispose()

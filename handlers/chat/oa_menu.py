@@ -9,6 +9,7 @@ everywhere. Compared folded (case, diacritics and emoji aside), the whole messag
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from handlers.context import Context
 from handlers.payloads import MenuPage
@@ -28,6 +29,12 @@ def _key(text: str) -> str:
     return " ".join("".join(c for c in fold(text) if c.isalnum() or c.isspace()).split())
 
 
+@functools.lru_cache(maxsize=64)
+def _phrase_key(phrase: str) -> str:
+    """The profile's few phrases, folded once instead of on every message."""
+    return _key(phrase)
+
+
 async def menu_phrase(ctx: Context) -> bool | Inbound:
     """An OA menu phrase becomes its command (or menu page); anything else is not ours."""
     msg = ctx.inbound
@@ -36,6 +43,6 @@ async def menu_phrase(ctx: Context) -> bool | Inbound:
         return False
     key = _key(text)
     for phrase, action in ctx.profile.oa_menu:
-        if _key(phrase) == key:
+        if _phrase_key(phrase) == key:
             return dataclasses.replace(msg, **ROUTES[action])
     return False
