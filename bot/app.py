@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import files, public, staff, webchat
@@ -56,10 +57,18 @@ async def overload(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """Saturated — no engine slot, the webhook writer's backlog full, or no pooled connection
-    within the short pool timeout: 503 with Retry-After at once, never a 500."""
+    within the short pool timeout: 503 with Retry-After at once, never a 500. So is a database
+    connection lost under a request (the server restarted; connections are pinged only after
+    sitting idle): the transaction was rolled back, nothing was stored, and the client — a
+    platform redelivering its webhook, the web chat resending its message id — tries again."""
     try:
         return await handler(request)
     except (Saturated, Busy, PoolTimeout):
+        return busy()
+    except DBAPIError as err:
+        if not err.connection_invalidated:
+            raise
+        log.warning("Mất kết nối cơ sở dữ liệu giữa một yêu cầu; đã trả 503 để gửi lại")
         return busy()
 
 

@@ -198,3 +198,33 @@ async def test_the_chat_page_on_a_small_phone(client) -> None:
             assert errors == []
         finally:
             await chromium.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_connection_lost_under_a_message_is_a_503_and_the_resend_is_answered_once(
+    client, runtime
+) -> None:
+    """Connections in steady use are not pinged: when the database drops one (a restart), the
+    message on it fails — a 503 with Retry-After, not a 500; nothing was stored, and the page's
+    resend of the same message id is answered once."""
+    from sqlalchemy import func, select, text
+
+    from storage.models import InboundEvent
+    from tests.conftest import _pg_admin_execute
+
+    chat = WebChat(client)
+    await chat.say("xin chào", message_id="lost-1-0123456789abcdef0123")
+    async with runtime.db.read() as session:
+        name = (await session.execute(text("SELECT current_database()"))).scalar_one()
+    await _pg_admin_execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+    message = {"text": "làm căn cước ở đâu", "message_id": "lost-2-0123456789abcdef0123"}
+    response = await client.post("/api/chat", json={"user_id": chat.user_id, **message})
+    assert response.status == 503 and response.headers["Retry-After"]
+    status, data = await chat.send(**message)
+    assert status == 200 and data["replies"]
+    async with runtime.db.read() as session:
+        stored = await session.scalar(select(func.count()).select_from(InboundEvent))
+    assert stored == 2
