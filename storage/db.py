@@ -151,10 +151,9 @@ class Database:
                     "pool_size": pool_size,
                     "max_overflow": max_overflow,
                     "pool_timeout": pool_timeout,
-                    # No ROLLBACK when a connection goes back to the pool (a hand-off to
-                    # aiosqlite's thread per transaction): every session here ends its
-                    # transaction itself, and SQLAlchemy rolls back one left open on close.
-                    "pool_reset_on_return": None,
+                    # The pool's ROLLBACK on return stays (one hand-off to aiosqlite's thread
+                    # per transaction): a connection handed back with its transaction open — a
+                    # task cancelled mid-statement — must not keep SQLite's write lock.
                 }
             self.engine = create_async_engine(url, echo=echo, hide_parameters=True, **pooling)
             _sqlite_setup(self.engine)
