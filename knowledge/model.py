@@ -19,12 +19,14 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.svm import LinearSVC
 
 from knowledge.features import Featurizer
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["IntentModel", "TrainingRow"]
 
@@ -101,6 +103,9 @@ class IntentModel:
             intercept = np.full(n, -1.0)
             intercept[present[0]] = 1.0
             return coef, intercept
+        # imported here: a process that loads fitted models from disk never pays its second
+        from sklearn.svm import LinearSVC
+
         # tol 0.1: 25 liblinear iterations instead of 80, the same predictions (measured: 99.9 %)
         # liblinear visits rows in a random order: a fixed seed makes every build the same model
         svm = LinearSVC(C=self.c, dual=True, tol=0.1, max_iter=2000, random_state=self.seed)

@@ -5,10 +5,13 @@ the same entries and examples (tests, a profile reload) reuses the fitted models
 by a fingerprint of the training rows and never change once fitted. Building is thread-safe and
 may run in a worker thread while another matcher serves.
 
-When ``XABOT_MATCHER_CACHE`` names a folder (the test suite sets it, tests/conftest.py), fitted
-models are also pickled there, keyed by the same fingerprint plus this code and scikit-learn's
-version: every ``python -m bot ask`` a test starts loads them in milliseconds instead of training.
-The folder must be one only this user can write (pickles are code); it is created with mode 700.
+Fitted models are also pickled to a folder, keyed by the same fingerprint plus this code and
+scikit-learn's version, so the next process with the same entries (``python -m bot ask``, a second
+server process, a restart) loads them in milliseconds instead of importing scikit-learn and
+training: ``$XDG_CACHE_HOME/xabot/matcher`` (``~/.cache/xabot/matcher``) unless
+``XABOT_MATCHER_CACHE`` names another folder, or is ``off`` (or empty) to keep models in memory
+only. Pickles are code: the folder is created with mode 700, and a folder or file that another
+user owns or may write is never read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 from knowledge.coverage import Coverage
@@ -42,7 +46,7 @@ from knowledge.intents import FOREIGN, model_text
 from knowledge.model import IntentModel, TrainingRow
 from knowledge.normalize import normalize
 
-__all__ = ["ModelBundle", "build_models", "bundled_examples", "clear_cache"]
+__all__ = ["ModelBundle", "build_models", "bundled_examples", "cache_folder", "clear_cache"]
 
 _CACHE_SIZE = 4
 BODIES_PER_TOPIC = 20
@@ -116,11 +120,11 @@ def _language_rows(texts: list[EntryTexts], examples: list[Example]) -> list[Tra
 @lru_cache(maxsize=1)
 def _code_version() -> bytes:
     """What else decides the fitted models: the modelling code and scikit-learn's version."""
-    import sklearn
-
     from knowledge import coverage, model
 
-    digest = hashlib.sha1(sklearn.__version__.encode())
+    # the distribution's version, not ``sklearn.__version__``: importing scikit-learn takes over
+    # a second, and a process that finds its models on disk never needs it
+    digest = hashlib.sha1(version("scikit-learn").encode())
     for path in (Path(__file__), Path(model.__file__), Path(coverage.__file__)):
         digest.update(path.read_bytes())
     return digest.digest()
@@ -210,14 +214,36 @@ def _fit(
     )
 
 
-def _disk_path(key: str) -> Path | None:
+def cache_folder() -> Path | None:
+    """Where fitted models are kept between processes, or None when the cache is off."""
     folder = os.environ.get(DISK_CACHE_VARIABLE)
-    return Path(folder) / f"models-{key}.pickle" if folder else None
+    if folder is not None:
+        return Path(folder) if folder.strip() and folder.strip().lower() != "off" else None
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home directory: nowhere private to keep them
+        return None
+    return root / "xabot" / "matcher"
+
+
+def _disk_path(key: str) -> Path | None:
+    folder = cache_folder()
+    return folder / f"models-{key}.pickle" if folder else None
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by nobody else: only then may a pickle be trusted."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def _load_from_disk(key: str) -> ModelBundle | None:
     path = _disk_path(key)
-    if path is None or not path.is_file():
+    if path is None or not path.is_file() or not (_private(path.parent) and _private(path)):
         return None
     try:
         bundle = pickle.loads(path.read_bytes())
@@ -232,6 +258,8 @@ def _save_to_disk(key: str, bundle: ModelBundle) -> None:
         return
     with contextlib.suppress(OSError):  # a cache: failing to write it changes nothing
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(path.parent):  # a shared folder: never leave code where others write
+            return
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
