@@ -309,6 +309,14 @@ class LoadResult:
 RequestMaker = Callable[[int, int], tuple[str, dict[str, Any]]]
 
 
+def _retry_after(value: str | None) -> float:
+    """Seconds of a ``Retry-After`` header (a number); anything else means no wait."""
+    try:
+        return max(0.0, float(value or 0))
+    except ValueError:
+        return 0.0
+
+
 async def run_load(
     label: str,
     urls: list[str],
@@ -319,7 +327,8 @@ async def run_load(
     patience: float = 45.0,
 ) -> LoadResult:
     """``concurrency`` clients POST ``make(worker, i)`` back to back for ``window`` seconds,
-    round-robin over ``urls``; requests still in flight at the end are awaited (up to
+    round-robin over ``urls``, each waiting a ``503``'s ``Retry-After`` (at most 0.5 s) as a
+    well-behaved client does; requests still in flight at the end are awaited (up to
     ``patience`` seconds) so a slow failure — a 30 s pool timeout — is counted, not hidden."""
     result = LoadResult(label, concurrency, window)
     counter = iter(range(10**9))
@@ -335,10 +344,13 @@ async def run_load(
                 path, body = make(w, i)
                 url = urls[next(counter) % len(urls)] + path
                 t0 = time.monotonic()
+                wait = 0.0
                 try:
                     async with http.post(url, json=body) as response:
                         await response.read()
                         status = str(response.status)
+                        if response.status == 503:
+                            wait = _retry_after(response.headers.get("Retry-After"))
                 except (aiohttp.ClientError, TimeoutError) as err:
                     status = f"error:{type(err).__name__}"
                 t1 = time.monotonic()
@@ -347,6 +359,8 @@ async def run_load(
                 if status.startswith("2") and t1 <= deadline:
                     result.ok_in_window += 1
                 i += 1
+                if wait:  # a well-behaved client waits as told (capped: the window is short)
+                    await asyncio.sleep(min(wait, 0.5, max(0.0, deadline - time.monotonic())))
 
         await asyncio.gather(*(worker(w) for w in range(concurrency)))
         result.elapsed = time.monotonic() - start

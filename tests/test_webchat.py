@@ -200,6 +200,49 @@ async def test_the_chat_page_on_a_small_phone(client) -> None:
             await chromium.close()
 
 
+@pytest.mark.browser
+async def test_the_chat_page_waits_out_a_busy_server_and_sends_the_message_once(client) -> None:
+    """A 503 with Retry-After (the server saturated) is not shown to the citizen: the page waits
+    as told and sends the same message again, with the same message_id, and shows the answer."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _require_browser
+
+    _require_browser()
+    from playwright.async_api import Route, async_playwright
+
+    sent: list[dict] = []
+
+    async def busy_once(route: Route) -> None:
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:
+            await route.fulfill(
+                status=503,
+                headers={"Retry-After": "1"},
+                json={"error": "Hệ thống đang bận, bạn thử lại sau ít phút."},
+            )
+        else:
+            await route.continue_()
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await chromium.new_page(locale="vi-VN")
+            page.set_default_timeout(15_000)
+            await page.goto(str(client.make_url("/")))
+            await page.locator(".msg.bot").first.wait_for()
+            await page.route("**/api/chat", busy_once)
+            before = await page.locator(".msg.bot").count()
+            await page.locator("#text").fill("quen mat khau vneid")
+            await page.locator("#send").click()
+            await page.locator(".msg.bot", has_text="Quên mật khẩu").wait_for()
+            assert len(sent) == 2
+            assert sent[0]["message_id"] == sent[1]["message_id"]
+            shown = await page.locator("#log").inner_text()
+            assert "đang bận" not in shown
+            assert await page.locator(".msg.bot").count() == before + 1
+        finally:
+            await chromium.close()
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_a_connection_lost_under_a_message_is_a_503_and_the_resend_is_answered_once(
     client, runtime

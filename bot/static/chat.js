@@ -145,7 +145,10 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body)
     }).then(function (res) {
-      return res.json().then(function (data) { return { ok: res.ok, data: data }; });
+      var wait = parseFloat(res.headers.get("Retry-After") || "0") || 0;
+      return res.json().then(function (data) {
+        return { ok: res.ok, busy: res.status === 503, wait: wait, data: data };
+      });
     });
   }
 
@@ -160,13 +163,20 @@
     typing.textContent = "Đang trả lời…";
     log.appendChild(typing); scroll();
     sendBtn.disabled = true;
+    var later = function (seconds, n) {
+      return new Promise(function (ok) { setTimeout(ok, seconds * 1000); }).then(function () { return attempt(n - 1); });
+    };
+    // the same message_id on every try: the server files a message once however often it arrives
     var attempt = function (n) {
-      return post("/api/chat", body).catch(function (err) {
-        if (n > 0) { return new Promise(function (ok) { setTimeout(ok, 1500); }).then(function () { return attempt(n - 1); }); }
+      return post("/api/chat", body).then(function (res) {
+        if (res.busy && n > 0) { return later(Math.min(Math.max(res.wait, 1), 5), n); }
+        return res;
+      }, function (err) {
+        if (n > 0) { return later(1.5, n); }
         throw err;
       });
     };
-    attempt(2).then(function (res) {
+    attempt(3).then(function (res) {
       typing.remove();
       if (!res.ok) {
         unfreeze();
