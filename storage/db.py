@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_only
 
+from storage.sqlite_driver import one_hop_module
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # An arbitrary constant: the advisory lock that lets one process at a time run migrations.
@@ -155,7 +157,9 @@ class Database:
                     # per transaction): a connection handed back with its transaction open — a
                     # task cancelled mid-statement — must not keep SQLite's write lock.
                 }
-            self.engine = create_async_engine(url, echo=echo, hide_parameters=True, **pooling)
+            self.engine = create_async_engine(
+                url, echo=echo, hide_parameters=True, module=one_hop_module(), **pooling
+            )
             _sqlite_setup(self.engine)
             read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
         else:
