@@ -146,7 +146,9 @@ async def _writer_turn(path: str) -> AsyncIterator[None]:
     busy_timeout.
     """
     locks = _writer_turns.setdefault(asyncio.get_running_loop(), {})
-    lock = locks.setdefault(path, asyncio.Lock())
+    lock = locks.get(path)
+    if lock is None:
+        lock = locks[path] = asyncio.Lock()
     try:
         async with asyncio.timeout(WRITER_TURN_TIMEOUT):
             await lock.acquire()
@@ -222,15 +224,8 @@ class Database:
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in one write transaction, committed on success and rolled back on error."""
-        if not self._sqlite_file:
-            async with self.sessionmaker() as session, session.begin():
-                yield session
-            return
-        async with (
-            _writer_turn(self._sqlite_file),
-            self.sessionmaker() as session,
-            session.begin(),
-        ):
+        turn = _writer_turn(self._sqlite_file) if self._sqlite_file else contextlib.nullcontext()
+        async with turn, self.sessionmaker() as session, session.begin():
             yield session
 
     @contextlib.asynccontextmanager
