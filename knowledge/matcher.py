@@ -155,6 +155,9 @@ class Matcher:
         self._classes = model.classes
         self._topic_mask = np.array([not c.startswith("@") for c in self._classes])
         self._class_index = {c: i for i, c in enumerate(self._classes)}
+        names = [intent_of(c) for c in self._classes]
+        self._intent_names = list(dict.fromkeys(names))  # first-seen order, as the loop summed
+        self._intent_index = np.array([self._intent_names.index(n) for n in names])
         self._vocab = model.featurizer.known_words()
         self._repair = Repair(self._vocab)
         self._index = RetrievalIndex(self._entries, texts, model.featurizer)
@@ -265,13 +268,14 @@ class Matcher:
         p = s.probabilities
         if p is None:
             return {}
-        intents: dict[str, float] = {}
-        for c, v in zip(self._classes, p, strict=True):
-            name = intent_of(c)
-            intents[name] = intents.get(name, 0.0) + float(v)
-        tops = [i for i in np.argsort(-p) if self._topic_mask[i]][:3]
+        # every message pays for this: per-intent sums in one bincount, not a loop over classes
+        sums = np.bincount(self._intent_index, weights=p, minlength=len(self._intent_names))
+        pairs = zip(self._intent_names, sums.tolist(), strict=True)
+        intents = sorted(pairs, key=lambda kv: -kv[1])
+        order = np.argsort(-p)
+        tops = order[self._topic_mask[order]][:3]
         return {
-            "intents": tuple(sorted(intents.items(), key=lambda kv: -kv[1])),
+            "intents": tuple(intents),
             "top_topics": tuple((self._classes[i], float(p[i])) for i in tops),
         }
 
