@@ -174,9 +174,9 @@ class Featurizer:
         sizes = np.diff(np.array([*starts, len(terms)]))
         ids_array = np.array(terms, dtype=np.int64) + np.repeat(np.array(offsets), sizes)
         vals = (1.0 + np.log(np.array(tfs, dtype=np.float32))) * self.idf[ids_array]
+        # a block here has a known n-gram and every idf is ≥ 1: its norm is never 0
         norms = np.sqrt(np.add.reduceat(vals * vals, starts))
-        weights = np.array(scales, dtype=np.float32)
-        factor = np.where(norms > 0, weights / np.where(norms > 0, norms, 1.0), 1.0)
+        factor = np.array(scales, dtype=np.float32) / norms
         return ids_array, (vals * np.repeat(factor, sizes)).astype(np.float32)
 
     # ------------------------------------------------------------------ public
