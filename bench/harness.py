@@ -35,10 +35,10 @@ PY = sys.executable
 HOST = "127.0.0.1"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES", "postgres@127.0.0.1:5432")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-# The dev set sits in shared/ beside the clone; a clone without it uses the in-repo extra set.
+# The dev set sits in shared/ beside the clone; a clone without it uses the tests' copy of it.
 FAQ_FILES = [
     *(up / "shared" / "eval" / "faq-dev.tsv" for up in (ROOT.parent, ROOT.parent.parent)),
-    ROOT / "tests" / "knowledge" / "data" / "faq-extra.tsv",
+    ROOT / "tests" / "knowledge" / "data" / "shared" / "faq-dev.tsv",
 ]
 BOT_ENV_KEYS = ("DATABASE_URL", "BOT_HOST", "BOT_PORT", "COMMUNE_PROFILE", "KNOWLEDGE_DIR")
 
