@@ -50,7 +50,7 @@ async def test_a_known_users_faq_message_costs_three_statements_and_no_wake_up(
     wakes: list[int] = []
     runtime.engine.on_commit = lambda: wakes.append(1)
     await runtime.engine.handle(web("u1", "xin chào", "m1"))  # first contact: rows created
-    clock.advance(seconds=30)  # a later message: last_inbound_at changes
+    clock.advance(minutes=2)  # a later message: last_inbound_at is over a minute old
     with statements(runtime) as seen:
         result = await runtime.engine.handle(web("u1", FAQ, "m2"))
     assert result.replies[0].meta["topic"] == "can-cuoc-card"
@@ -89,6 +89,33 @@ async def test_a_known_users_faq_message_costs_three_statements_and_no_wake_up(
     assert rows and all(r.status == "sent" and r.kind == "reply" for r in rows)
     again = await runtime.engine.handle(web("u1", FAQ, "m2"))  # redelivered: answered from rows
     assert again.duplicate and [r.text for r in again.replies] == [r.text for r in result.replies]
+
+
+async def test_a_message_of_the_same_minute_leaves_last_inbound_at_alone(runtime, clock) -> None:
+    """Last seen to the minute: the second message of a burst writes no identity UPDATE."""
+    await runtime.engine.handle(web("burst-user", "xin chào", "m1"))
+    first = clock.now
+    clock.advance(seconds=30)
+    with statements(runtime) as seen:
+        result = await runtime.engine.handle(web("burst-user", FAQ, "m2"))
+    assert result.replies[0].meta["topic"] == "can-cuoc-card"
+    assert len(seen) == (4 if runtime.db.is_sqlite else 3), seen
+    assert not any("UPDATE channel_identities" in s for s in seen), seen
+    assert any("UPDATE conversation_states" in s for s in seen)  # the state is still saved
+    clock.advance(seconds=45)  # 75 s after the first: written again
+    with statements(runtime) as seen:
+        await runtime.engine.handle(web("burst-user", FAQ, "m3"))
+    assert any("UPDATE channel_identities" in s for s in seen), seen
+    async with runtime.db.read() as session:
+        identity, state = (
+            await session.execute(
+                select(ChannelIdentity, ConversationState)
+                .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+                .where(ChannelIdentity.external_user_id == "burst-user")
+            )
+        ).one()
+    assert identity.last_inbound_at == clock.now and identity.last_inbound_at != first
+    assert state.message_count == 3 and state.updated_at == clock.now
 
 
 async def test_a_channel_the_worker_sends_to_is_woken_for(runtime) -> None:
