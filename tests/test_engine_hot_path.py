@@ -37,6 +37,19 @@ def statements(runtime: Any) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
+async def sender_rows(runtime: Any, user: str) -> tuple[ChannelIdentity, ConversationState]:
+    """The web user's identity and conversation row, as stored."""
+    async with runtime.db.read() as session:
+        row = (
+            await session.execute(
+                select(ChannelIdentity, ConversationState)
+                .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+                .where(ChannelIdentity.external_user_id == user)
+            )
+        ).one()
+    return row[0], row[1]
+
+
 def web(user: str, text: str, message_id: str) -> Inbound:
     return Inbound(
         channel="web", user_key=user, text=text, external_id=f"{user}:{message_id}",
@@ -106,14 +119,7 @@ async def test_a_message_of_the_same_minute_leaves_last_inbound_at_alone(runtime
     with statements(runtime) as seen:
         await runtime.engine.handle(web("burst-user", FAQ, "m3"))
     assert any("UPDATE channel_identities" in s for s in seen), seen
-    async with runtime.db.read() as session:
-        identity, state = (
-            await session.execute(
-                select(ChannelIdentity, ConversationState)
-                .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
-                .where(ChannelIdentity.external_user_id == "burst-user")
-            )
-        ).one()
+    identity, state = await sender_rows(runtime, "burst-user")
     assert identity.last_inbound_at == clock.now and identity.last_inbound_at != first
     assert state.message_count == 3 and state.updated_at == clock.now
 
@@ -157,14 +163,7 @@ async def test_a_first_message_creates_the_sender_without_reading_it_back(runtim
     assert first_time == clock.now  # written by the INSERT itself: no UPDATE on SQLite
     clock.advance(minutes=5)
     await runtime.engine.handle(web("new-user-1", "xin chào", "m2"))
-    async with runtime.db.read() as session:
-        identity, state = (
-            await session.execute(
-                select(ChannelIdentity, ConversationState)
-                .join(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
-                .where(ChannelIdentity.external_user_id == "new-user-1")
-            )
-        ).one()
+    identity, state = await sender_rows(runtime, "new-user-1")
     assert identity.active and identity.citizen_id is None and identity.created_at is not None
     assert identity.last_inbound_at == clock.now  # the second message's time, in Core
     assert state.message_count == 2 and state.updated_at == clock.now and state.flow is None
