@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 import asyncpg
 from aiohttp import web
+from bare_app import USER_ID_RE, ok  # the same body check and health route as the baseline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-USER_ID_RE = re.compile(r"[A-Za-z0-9_.:\-]{22,64}")
 DB: web.AppKey[asyncpg.Pool | None] = web.AppKey("db")
 MATCH: web.AppKey[object] = web.AppKey("match")
 
@@ -62,7 +61,7 @@ async def chat(request: web.Request) -> web.Response:
     user, text = str(body["user_id"]), str(body.get("text") or body.get("payload") or "")
     matcher = request.app[MATCH]
     match = matcher.match(text) if matcher is not None else None  # type: ignore[attr-defined]
-    answer = match.answer or f"Chủ đề: {match.topic}" if match is not None else text[:200]
+    answer = (match.answer or f"Chủ đề: {match.topic}") if match is not None else text[:200]
     reply = {"text": answer, "buttons": [], "meta": {}}
     pool = request.app[DB]
     if pool is not None:
@@ -75,10 +74,6 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response(
         {"replies": [reply], "duplicate": False}, dumps=lambda d: json.dumps(d, ensure_ascii=False)
     )
-
-
-async def ok(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
 
 
 def main() -> None:
