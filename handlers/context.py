@@ -118,7 +118,8 @@ class Context(Txn):
     def __init__(
         self,
         *,
-        session: AsyncSession,
+        session: AsyncSession | None = None,
+        open_session: Callable[[], AsyncSession] | None = None,
         services: Services,
         routing: Routing,
         inbound: Inbound,
@@ -128,7 +129,10 @@ class Context(Txn):
         inbound_event_id: int | None = None,
         may_await_answer: bool = True,
     ) -> None:
-        super().__init__(session=session, services=services, now=now)
+        # The session may be opened only when a handler first asks (``storage.message_txn``):
+        # a FAQ answer needs none.
+        self._open_session = open_session
+        super().__init__(session=session, services=services, now=now)  # type: ignore[arg-type]
         # False when no petition of this sender waits for their answer (known from the one
         # statement that locked their state): the follow-up interceptor then reads nothing.
         self.may_await_answer = may_await_answer
@@ -139,6 +143,18 @@ class Context(Txn):
         self.inbound_event_id = inbound_event_id
         self.replies: list[Reply] = []
         self.unanswered: list[tuple[str, str, tuple[str, ...]]] = []
+
+    @property  # type: ignore[override]
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            if self._open_session is None:
+                raise RuntimeError("this context has no database session")
+            self._session = self._open_session()
+        return self._session
+
+    @session.setter
+    def session(self, value: AsyncSession | None) -> None:
+        self._session = value
 
     # --- shortcuts -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from handlers.types import Inbound, Reply
 from storage import conversations, inbound, outbox, senders, unanswered
 from storage.communes import ensure_commune
 from storage.db import Database
+from storage.message_txn import MessageTxn
 from storage.models import ChannelIdentity
 
 log = logging.getLogger(__name__)
@@ -59,24 +60,18 @@ class Engine:
         message = clean_inbound(message)
         commune_id = message.commune_id or self.services.commune_id
         now = self.services.clock()
-        async with self.db.write() as session:
+        async with self.db.message() as txn:
             # One statement: the identity, its locked state, and whether a petition waits for
             # their answer or a deferred message for their next one (``storage.senders``).
-            sender = await senders.lock_sender(
-                session, commune_id, message.channel, message.user_key, now
-            )
+            sender = await txn.lock_sender(commune_id, message.channel, message.user_key, now)
             identity, state = sender.identity, sender.state
             event_id = None
             if message.external_id:
-                event_id = await inbound.record_inbound(
-                    session,
-                    commune_id,
-                    message.channel,
-                    message.external_id,
-                    now,
-                    identity_id=identity.id,
+                event_id = await txn.record_inbound(
+                    commune_id, message.channel, message.external_id, now, identity.id
                 )
                 if event_id is None:
+                    session = txn.session
                     previous = await inbound.find_inbound(
                         session, message.channel, message.external_id
                     )
@@ -91,11 +86,13 @@ class Engine:
                 identity.active = True
                 identity.blocked_at = None
             requeued = (
-                await outbox.requeue_deferred(session, identity.id, now) if sender.deferred else 0
+                await outbox.requeue_deferred(txn.session, identity.id, now)
+                if sender.deferred
+                else 0
             )
 
             ctx = Context(
-                session=session,
+                open_session=lambda: txn.session,
                 services=self.services,
                 routing=self.registry,
                 inbound=message,
@@ -113,13 +110,13 @@ class Engine:
                 or ctx.out.notices
                 or (ctx.replies and not ctx.capabilities.inline_replies)
             )
-            await self._save(ctx, touched=touched)
+            await self._save(ctx, txn, touched=touched)
             replies = list(ctx.replies)
         if to_send:
             self._committed()
         return HandleResult(replies=replies, inbound_event_id=event_id)
 
-    async def _save(self, ctx: Context, *, touched: bool) -> None:
+    async def _save(self, ctx: Context, txn: MessageTxn, *, touched: bool) -> None:
         ctx.state.message_count = (ctx.state.message_count or 0) + 1
         ctx.state.updated_at = ctx.now
         sender = outgoing.Sender(
@@ -149,9 +146,7 @@ class Engine:
                 sender=sender,
                 replies=ctx.replies,
             )
-        await senders.save_sender(
-            ctx.session, ctx.identity, ctx.state, ctx.now, rows, touched=touched
-        )
+        await txn.save_sender(ctx.identity, ctx.state, ctx.now, rows, touched=touched)
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions

@@ -23,6 +23,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_only
 
+from storage.message_txn import MessageTxn, SessionTxn, driver_txn
 from storage.sqlite_driver import one_hop_module
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -227,6 +229,20 @@ class Database:
         turn = _writer_turn(self._sqlite_file) if self._sqlite_file else contextlib.nullcontext()
         async with turn, self.sessionmaker() as session, session.begin():
             yield session
+
+    @contextlib.asynccontextmanager
+    async def message(self) -> AsyncIterator[MessageTxn]:
+        """One chat message's transaction (``storage.message_txn``): on PostgreSQL the hot
+        statements run on the driver and the ORM session opens only if a handler needs it."""
+        if self.is_sqlite:
+            async with self.write() as session:
+                yield SessionTxn(session)
+            return
+        async with self.engine.connect() as conn, driver_txn(conn, self._session_on) as txn:
+            yield txn
+
+    def _session_on(self, conn: AsyncConnection) -> AsyncSession:
+        return self.sessionmaker(bind=conn)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -13,7 +13,8 @@ from sqlalchemy import event, select
 
 from bot.runtime import WEB
 from handlers.types import Inbound
-from storage import identities
+from storage import identities, pg_statements
+from storage.message_txn import DriverTxn
 from storage.models import ChannelIdentity, ConversationState, InboundEvent, OutboxMessage
 from tests.staff.helpers import make_petition
 from tests.staff.test_reports import _set
@@ -29,11 +30,20 @@ def statements(runtime: Any) -> Iterator[list[str]]:
         if not statement.startswith(("BEGIN", "COMMIT")):
             seen.append(" ".join(statement.split()))
 
+    # PostgreSQL's hot statements run on the driver (``storage.message_txn``): seen there.
+    run = DriverTxn._run
+
+    async def on_driver(self: DriverTxn, done: Any, call: Any, *args: Any) -> Any:
+        note(None, None, done.sql)
+        return await run(self, done, call, *args)
+
     engine = runtime.db.engine.sync_engine
     event.listen(engine, "before_cursor_execute", note)
+    DriverTxn._run = on_driver  # type: ignore[method-assign]
     try:
         yield seen
     finally:
+        DriverTxn._run = run  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", note)
 
 
@@ -200,7 +210,13 @@ async def test_every_statement_of_a_message_comes_from_the_compiled_cache(runtim
     for i in range(3):  # first contact, then known: every statement compiled once
         await runtime.engine.handle(web("cache-user", FAQ, f"w{i}"))
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
-    await runtime.engine.handle(web("cache-user", FAQ, "m1"))
-    await runtime.engine.handle(web("cache-user-2", FAQ, "m1"))  # a first contact
+    compiled_before = dict(pg_statements._CACHE)
+    with statements(runtime) as seen:
+        await runtime.engine.handle(web("cache-user", FAQ, "m1"))
+        await runtime.engine.handle(web("cache-user-2", FAQ, "m1"))  # a first contact
     notes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
-    assert notes and all(n.startswith(("[cached since", "[raw sql]")) for n in notes), notes
+    if runtime.db.is_sqlite:
+        assert notes and all(n.startswith(("[cached since", "[raw sql]")) for n in notes), notes
+    else:  # on the driver, every statement compiled once (``storage.pg_statements``)
+        assert len(seen) == 7 and not notes, (seen, notes)
+        assert compiled_before == pg_statements._CACHE
