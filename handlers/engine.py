@@ -20,7 +20,7 @@ from handlers.types import Inbound, Reply
 from storage import conversations, inbound, outbox, senders, unanswered
 from storage.communes import ensure_commune
 from storage.db import Database
-from storage.message_txn import MessageTxn
+from storage.message_txn import MessageTxn, SenderSave
 from storage.models import ChannelIdentity
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class Engine:
                 sender=sender,
                 replies=ctx.replies,
             )
-        await txn.save_sender(ctx.identity, ctx.state, ctx.now, rows, touched=touched)
+        await txn.save_sender(SenderSave(ctx.identity, ctx.state, ctx.now, rows, touched))
         for text, band, suggestions in ctx.unanswered:
             await unanswered.record_unanswered(
                 ctx.session, ctx.commune_id, text, ctx.now, band=band, suggestions=suggestions

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
@@ -36,6 +37,18 @@ _INSERT_REPLY = insert(_OUTBOX).values(
 )
 
 
+@dataclass(frozen=True)
+class SenderSave:
+    """What the end of a message writes: the state, the replies, and whether
+    ``last_inbound_at`` moved (``senders.touch``)."""
+
+    identity: ChannelIdentity
+    state: ConversationState
+    now: dt.datetime
+    replies: Sequence[dict[str, Any]]
+    touched: bool
+
+
 class MessageTxn(Protocol):
     """What the engine needs of one message's transaction."""
 
@@ -50,15 +63,7 @@ class MessageTxn(Protocol):
         self, commune_id: str, channel: str, external_id: str, now: dt.datetime, identity_id: int
     ) -> int | None: ...
 
-    async def save_sender(
-        self,
-        identity: ChannelIdentity,
-        state: ConversationState,
-        now: dt.datetime,
-        replies: Sequence[dict[str, Any]],
-        *,
-        touched: bool,
-    ) -> None: ...
+    async def save_sender(self, save: SenderSave) -> None: ...
 
 
 class SessionTxn:
@@ -79,16 +84,10 @@ class SessionTxn:
             self.session, commune_id, channel, external_id, now, identity_id=identity_id
         )
 
-    async def save_sender(
-        self,
-        identity: ChannelIdentity,
-        state: ConversationState,
-        now: dt.datetime,
-        replies: Sequence[dict[str, Any]],
-        *,
-        touched: bool,
-    ) -> None:
-        await senders.save_sender(self.session, identity, state, now, replies, touched=touched)
+    async def save_sender(self, save: SenderSave) -> None:
+        await senders.save_sender(
+            self.session, save.identity, save.state, save.now, save.replies, touched=save.touched
+        )
 
 
 class DriverTxn:
@@ -169,18 +168,11 @@ class DriverTxn:
         row = await self._fetchrow(inbound._RECORD["postgresql"], values)
         return row[0] if row is not None else None
 
-    async def save_sender(
-        self,
-        identity: ChannelIdentity,
-        state: ConversationState,
-        now: dt.datetime,
-        replies: Sequence[dict[str, Any]],
-        *,
-        touched: bool,
-    ) -> None:
+    async def save_sender(self, save: SenderSave) -> None:
         """As ``senders.save_sender`` on PostgreSQL, on the driver; a session a handler opened
         is flushed first (without the state: it is written here), and opened if the identity
         was changed without one (the ORM writes the identity)."""
+        identity, state, replies = save.identity, save.state, save.replies
         if self._session is None and inspect(identity).modified:
             self.session  # noqa: B018 — opened for its flush
         if self._session is not None:
@@ -189,15 +181,15 @@ class DriverTxn:
             await self._session.flush()
         values: dict[str, Any] = {name: getattr(state, name) for name in senders._STATE_COLUMNS}
         values["b_identity_id"] = identity.id
-        values["b_now"] = now
+        values["b_now"] = save.now
         if len(replies) == 1:
             values.update({f"r_{name}": value for name, value in replies[0].items()})
-            await self._execute(senders._SAVED_WITH_REPLY[touched], values)
+            await self._execute(senders._SAVED_WITH_REPLY[save.touched], values)
             return
         if replies:
             done = compiled(_INSERT_REPLY, self.conn.dialect)
             await self._run(done, self.driver.executemany, [done.args(r) for r in replies])
-        await self._execute(senders._SAVE_BOTH if touched else senders._SAVE_STATE, values)
+        await self._execute(senders._SAVE_BOTH if save.touched else senders._SAVE_STATE, values)
 
 
 _BEGIN = Compiled("BEGIN", (), (), (), {})

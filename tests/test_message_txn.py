@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from storage.message_txn import SenderSave
 from storage.models import ChannelIdentity, ConversationState, InboundEvent, OutboxMessage
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
@@ -33,7 +34,7 @@ async def test_the_hot_statements_and_a_sessions_work_commit_together(runtime) -
         session = txn.session  # opened mid-message: the sender's objects are in it
         assert await session.get(ChannelIdentity, sender.identity.id) is sender.identity
         sender.state.flow, sender.state.data = "petition", {"draft": "đèn hỏng"}
-        await txn.save_sender(sender.identity, sender.state, NOW, [], touched=True)
+        await txn.save_sender(SenderSave(sender.identity, sender.state, NOW, [], True))
         session.add(
             OutboxMessage(
                 commune_id=commune(runtime), channel="web", recipient="u-together",
@@ -72,7 +73,7 @@ async def test_an_identity_changed_without_a_session_is_written(runtime) -> None
         again = await txn.lock_sender(commune(runtime), "web", "u-quiet", NOW)
         assert again.identity.id == sender.identity.id and again.identity.active
         again.identity.active = False  # no handler asked for the session
-        await txn.save_sender(again.identity, again.state, NOW, [], touched=False)
+        await txn.save_sender(SenderSave(again.identity, again.state, NOW, [], False))
     async with runtime.db.read() as session:
         stored = await session.get(ChannelIdentity, sender.identity.id)
         assert stored is not None and stored.active is False
@@ -84,7 +85,7 @@ async def test_a_second_lock_of_the_same_sender_reads_what_the_first_saved(runti
         first = await txn.lock_sender(commune(runtime), "web", "u-twice", NOW)
         first.state.message_count = 1
         first.state.offered = {"a": "1"}
-        await txn.save_sender(first.identity, first.state, later, [], touched=True)
+        await txn.save_sender(SenderSave(first.identity, first.state, later, [], True))
     async with runtime.db.message() as txn:
         second = await txn.lock_sender(commune(runtime), "web", "u-twice", later)
     assert second.state.message_count == 1 and second.state.offered == {"a": "1"}
