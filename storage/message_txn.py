@@ -22,19 +22,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
-from sqlalchemy import bindparam, insert, inspect
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import inbound, senders
-from storage.models import ChannelIdentity, ConversationState, OutboxMessage
+from storage.models import ChannelIdentity, ConversationState
 from storage.pg_statements import Compiled, as_dbapi_error, compiled, is_connection_lost
-from storage.replies import REPLY_COLUMNS
-
-# Several replies: one executemany of a one-row INSERT (one statement object, compiled once).
-_OUTBOX = OutboxMessage.__table__
-_INSERT_REPLY = insert(_OUTBOX).values(
-    {name: bindparam(name, type_=_OUTBOX.c[name].type) for name in REPLY_COLUMNS}
-)
 
 
 @dataclass(frozen=True)
@@ -121,21 +114,13 @@ class DriverTxn:
         record = await self._run(done, self.driver.fetchrow, *done.args(values))
         return done.row(record) if record is not None else None
 
-    async def _execute(self, statement: Any, values: Mapping[str, Any]) -> None:
-        done = compiled(statement, self.conn.dialect)
-        await self._run(done, self.driver.execute, *done.args(values))
-
     async def _run(self, done: Compiled, call: Any, *args: Any) -> Any:
         try:
             return await call(done.sql, *args)
         except Exception as err:  # whatever the driver raises, as SQLAlchemy would raise it
             # A lost connection — or one whose protocol broke under it — is discarded and
             # said to be (``bot.app`` answers 503).
-            lost = (
-                is_connection_lost(err)
-                or isinstance(err, asyncpg.InternalClientError)
-                or self.driver.is_closed()
-            )
+            lost = is_connection_lost(err) or self.driver.is_closed()
             if lost:
                 await self.conn.invalidate()
             raise as_dbapi_error(done, err, lost=lost) from err
@@ -172,24 +157,22 @@ class DriverTxn:
         """As ``senders.save_sender`` on PostgreSQL, on the driver; a session a handler opened
         is flushed first (without the state: it is written here), and opened if the identity
         was changed without one (the ORM writes the identity)."""
-        identity, state, replies = save.identity, save.state, save.replies
+        identity, state = save.identity, save.state
         if self._session is None and inspect(identity).modified:
             self.session  # noqa: B018 — opened for its flush
         if self._session is not None:
             if state in self._session:
                 self._session.expunge(state)
             await self._session.flush()
-        values: dict[str, Any] = {name: getattr(state, name) for name in senders._STATE_COLUMNS}
-        values["b_identity_id"] = identity.id
-        values["b_now"] = save.now
-        if len(replies) == 1:
-            values.update({f"r_{name}": value for name, value in replies[0].items()})
-            await self._execute(senders._SAVED_WITH_REPLY[save.touched], values)
-            return
-        if replies:
-            done = compiled(_INSERT_REPLY, self.conn.dialect)
-            await self._run(done, self.driver.executemany, [done.args(r) for r in replies])
-        await self._execute(senders._SAVE_BOTH if save.touched else senders._SAVE_STATE, values)
+        plan = senders.save_plan(
+            identity, state, save.now, save.replies, touched=save.touched, dialect="postgresql"
+        )
+        for statement, values in plan:
+            done = compiled(statement, self.conn.dialect)
+            if isinstance(values, list):  # several replies: one row each
+                await self._run(done, self.driver.executemany, [done.args(v) for v in values])
+            else:
+                await self._run(done, self.driver.execute, *done.args(values))
 
 
 _BEGIN = Compiled("BEGIN", (), (), (), {})

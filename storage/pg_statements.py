@@ -93,8 +93,12 @@ def as_dbapi_error(statement: Compiled, error: BaseException, *, lost: bool) -> 
 
 
 def is_connection_lost(error: BaseException) -> bool:
-    """The connection under the statement is gone (the server restarted, a network cut)."""
+    """The connection under the statement is gone (the server restarted, a network cut), or
+    its protocol broke under it (asyncpg's InternalClientError after a terminated backend)."""
     return isinstance(
         error,
-        asyncpg.PostgresConnectionError | asyncpg.exceptions.ConnectionDoesNotExistError | OSError,
+        asyncpg.PostgresConnectionError
+        | asyncpg.exceptions.ConnectionDoesNotExistError
+        | asyncpg.InternalClientError
+        | OSError,
     )

@@ -10,17 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 from storage.outbox import PENDING, SENT
 
-_INSERT = insert(OutboxMessage.__table__)
+_OUTBOX = OutboxMessage.__table__
 REPLY_COLUMNS = (
     "commune_id", "channel", "recipient", "identity_id", "inbound_event_id", "petition_id",
     "kind", "body", "status", "attempts", "next_attempt_at", "created_at", "sent_at",
 )  # fmt: skip
+# One row's INSERT, run once per row as an executemany (the session's, or asyncpg's on the
+# driver path): one statement object, compiled once.
+INSERT_REPLY = insert(_OUTBOX).values(
+    {name: bindparam(name, type_=_OUTBOX.c[name].type) for name in REPLY_COLUMNS}
+)
 
 
 def reply_values(
@@ -56,4 +61,4 @@ def reply_values(
 async def insert_replies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Insert the rows in order (their ids ascend: they leave in the order they were said)."""
     if rows:
-        await session.execute(_INSERT, rows)
+        await session.execute(INSERT_REPLY, rows)

@@ -30,7 +30,7 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 
 from storage import outbox
 from storage.models import ChannelIdentity, ConversationState, OutboxMessage, Petition, utcnow
-from storage.replies import REPLY_COLUMNS, insert_replies
+from storage.replies import INSERT_REPLY, REPLY_COLUMNS
 from storage.upsert import insert_ignore
 
 T = TypeVar("T")
@@ -279,6 +279,35 @@ def touch(identity: ChannelIdentity, now: dt.datetime) -> bool:
     return True
 
 
+def save_plan(
+    identity: ChannelIdentity,
+    state: ConversationState,
+    now: dt.datetime,
+    replies: Sequence[dict[str, Any]],
+    *,
+    touched: bool,
+    dialect: str,
+) -> list[tuple[Any, Any]]:
+    """The statements that write the sender's replies (``storage.replies``), state row and,
+    when ``touched``, ``last_inbound_at``, each with its values (a list of rows for several
+    replies): one statement on PostgreSQL for a single reply (two for more), two or three on
+    SQLite. Run by ``save_sender`` through the session, or on the driver
+    (``storage.message_txn``)."""
+    values: dict[str, Any] = {name: getattr(state, name) for name in _STATE_COLUMNS}
+    values["b_identity_id"] = identity.id
+    values["b_now"] = now
+    if dialect == "postgresql" and len(replies) == 1:
+        values.update({f"r_{name}": value for name, value in replies[0].items()})
+        return [(_SAVED_WITH_REPLY[touched], values)]
+    plan: list[tuple[Any, Any]] = [(INSERT_REPLY, list(replies))] if replies else []
+    if dialect == "postgresql":
+        return [*plan, (_SAVE_BOTH if touched else _SAVE_STATE, values)]
+    plan.append((_SAVE_STATE, values))
+    if touched:  # ``touch`` said last_inbound_at changed
+        plan.append((_TOUCH, {"b_identity_id": identity.id, "b_now": now}))
+    return plan
+
+
 async def save_sender(
     session: AsyncSession,
     identity: ChannelIdentity,
@@ -288,29 +317,15 @@ async def save_sender(
     *,
     touched: bool = True,
 ) -> None:
-    """Write the sender's replies (``storage.replies``), state row and, when ``touched``,
-    ``last_inbound_at``: one statement on PostgreSQL for a single reply (two for more), two or
-    three on SQLite.
+    """Run ``save_plan`` through the session.
 
     Core statements instead of the ORM's flush of two objects (a unit of work per message); the
     state is taken out of the session, so the commit has nothing left to write for it.
     """
-    values: dict[str, Any] = {name: getattr(state, name) for name in _STATE_COLUMNS}
-    values["b_identity_id"] = identity.id
-    values["b_now"] = now
+    plan = save_plan(identity, state, now, replies, touched=touched, dialect=_dialect(session))
     session.expunge(state)  # before the statement: no autoflush may write it through the ORM
-    if _dialect(session) == "postgresql":
-        if len(replies) == 1:
-            values.update({f"r_{name}": value for name, value in replies[0].items()})
-            await session.execute(_SAVED_WITH_REPLY[touched], values)
-            return
-        await insert_replies(session, list(replies))
-        await session.execute(_SAVE_BOTH if touched else _SAVE_STATE, values)
-    else:
-        await insert_replies(session, list(replies))
-        await session.execute(_SAVE_STATE, values)
-        if touched:  # ``touch`` said last_inbound_at changed
-            await session.execute(_TOUCH, {"b_identity_id": identity.id, "b_now": now})
+    for statement, values in plan:
+        await session.execute(statement, values)
 
 
 # PostgreSQL, the common case of one reply: ``WITH touched AS (UPDATE …), saved AS (UPDATE …)
